@@ -1,0 +1,16 @@
+// outcome_tracker: grades every scored signal against ticks (SUB 5560, SUB 5557).
+// Its logic class is not wired yet: it owns its documented sockets, counts what arrives,
+// publishes health on the event bus and stops cleanly.
+#include "bitten/runtime/socket_plan.hpp"
+
+using namespace bitten;
+using messaging::SocketType;
+
+int main(int argc, char** argv) {
+  return runtime::run_daemon(argc, argv, "outcome_tracker", [](runtime::DaemonEnv& env) {
+    return runtime::run_socket_plan(env, {
+        {"market_sub", SocketType::Sub, false, "tcp://127.0.0.1:5560"},
+        {"signals_sub", SocketType::Sub, false, "tcp://127.0.0.1:5557"},
+    });
+  });
+}
