@@ -3,6 +3,7 @@
 #include "bitten/schema/bar.hpp"
 #include "bitten/schema/ea_status.hpp"
 #include "bitten/schema/health.hpp"
+#include "bitten/schema/signal.hpp"
 #include "bitten/schema/tick.hpp"
 
 namespace bitten::schema {
@@ -24,6 +25,7 @@ const std::map<std::string, RoundTrip>& message_registry() {
       {BarMsg::kType, make<BarMsg>(bar_from_json)},
       {EaStatusMsg::kType, make<EaStatusMsg>(ea_status_from_json)},
       {HealthMsg::kType, make<HealthMsg>(health_from_json)},
+      {SignalMsg::kType, make<SignalMsg>(signal_from_json)},
   };
   return reg;
 }
