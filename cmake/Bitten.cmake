@@ -34,7 +34,7 @@ function(bitten_library name)
 endfunction()
 
 # bitten_gtest(NAME LABEL unit|integration SOURCES ... DEPS ...)
-# Tests find data through BITTEN_SOURCE_ROOT and BITTEN_SHARED_DATA (environment).
+# Tests find data through tests/support/test_paths.hpp (BITTEN_SOURCE_ROOT in the environment).
 function(bitten_gtest name)
   cmake_parse_arguments(A "" "LABEL;TIMEOUT" "SOURCES;DEPS" ${ARGN})
   if(NOT A_LABEL)
@@ -44,11 +44,13 @@ function(bitten_gtest name)
     set(A_TIMEOUT 300)
   endif()
   add_executable(${name} ${A_SOURCES})
-  target_link_libraries(${name} PRIVATE ${A_DEPS} GTest::gtest GTest::gmock GTest::gtest_main Threads::Threads)
+  target_link_libraries(${name} PRIVATE ${A_DEPS} bitten_test_support GTest::gtest GTest::gmock GTest::gtest_main Threads::Threads)
   gtest_discover_tests(${name}
     DISCOVERY_MODE PRE_TEST
     PROPERTIES LABELS ${A_LABEL} TIMEOUT ${A_TIMEOUT}
-      ENVIRONMENT "BITTEN_SOURCE_ROOT=${BITTEN_SOURCE_ROOT};BITTEN_SHARED_DATA=${BITTEN_SHARED_DATA};BITTEN_BUILD_DIR=${CMAKE_BINARY_DIR}")
+      ENVIRONMENT "BITTEN_SOURCE_ROOT=${BITTEN_SOURCE_ROOT}")
+  # (gtest_discover_tests keeps only the first entry of an ENVIRONMENT list, so tests derive the
+  # shared data folder from BITTEN_SOURCE_ROOT: see tests/support/test_paths.hpp.)
 endfunction()
 
 # bitten_daemon(NAME SOURCES ... DEPS ...): a service executable placed in build/bin.
