@@ -53,7 +53,9 @@ EaSession& TelemetryBridge::session(const std::string& uuid, const std::string& 
   auto& s = eas_[uuid];
   if (s.uuid.empty()) {
     s.uuid = uuid;
-    if (auto it = cfg_.per_ea_offset_s.find(uuid); it != cfg_.per_ea_offset_s.end()) s.offset_s = it->second;
+    s.replay = !cfg_.replay_prefix.empty() && uuid.rfind(cfg_.replay_prefix, 0) == 0;
+    if (s.replay) s.offset_s = cfg_.replay_offset_s;
+    else if (auto it = cfg_.per_ea_offset_s.find(uuid); it != cfg_.per_ea_offset_s.end()) s.offset_s = it->second;
     else if (cfg_.broker_offset_s) s.offset_s = *cfg_.broker_offset_s;
   }
   if (!node_id.empty()) s.node_id = node_id;
@@ -77,7 +79,7 @@ std::optional<int64_t> TelemetryBridge::to_utc(EaSession& ea, int64_t broker_epo
     health_.add("offsets_detected");
   }
   const int64_t utc_ns = (broker_epoch - *ea.offset_s) * kNs;
-  if (cfg_.clock_check) {
+  if (cfg_.clock_check && !ea.replay) {
     if (utc_ns - recv_ns > cfg_.max_future_s * kNs) {
       drop("ts_future");
       return std::nullopt;
@@ -196,7 +198,7 @@ void TelemetryBridge::handle_status(const M& m, const std::string& kind, int64_t
   auto& ea = session(m.user_uuid, m.node_id, recv_ns);
   if constexpr (std::is_same_v<M, ea::Handshake>) {
     // A new EA session: detect the offset afresh (the terminal may have moved brokers).
-    if (!cfg_.per_ea_offset_s.count(m.user_uuid) && !cfg_.broker_offset_s) ea.offset_s.reset();
+    if (!ea.replay && !cfg_.per_ea_offset_s.count(m.user_uuid) && !cfg_.broker_offset_s) ea.offset_s.reset();
   }
   auto utc = to_utc(ea, m.broker_epoch, recv_ns, true);
   if (!utc) return;

@@ -25,6 +25,7 @@ struct EaSession {
   std::string uuid;
   std::string node_id;
   std::optional<int64_t> offset_s;  // broker time minus UTC, once known
+  bool replay = false;              // a replaying source: no wall-clock check
   int64_t last_seen_ns = 0;         // receive time
   bool online = false;
   uint64_t ticks = 0;

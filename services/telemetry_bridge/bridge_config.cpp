@@ -29,6 +29,8 @@ Result<BridgeConfig> BridgeConfig::read(runtime::ConfigReader& cfg) {
   c.clock_check = cfg.get<bool>("clock_check", c.clock_check);
   c.max_future_s = cfg.get<int64_t>("max_future_s", c.max_future_s);
   c.max_past_s = cfg.get<int64_t>("max_past_s", c.max_past_s);
+  c.replay_prefix = cfg.get<std::string>("replay_prefix", c.replay_prefix);
+  c.replay_offset_s = cfg.get<int64_t>("replay_offset_s", c.replay_offset_s);
   c.max_spread_pips = cfg.get<double>("max_spread_pips", c.max_spread_pips);
   c.ea_ttl_s = cfg.get<int64_t>("ea_ttl_s", c.ea_ttl_s);
   if (c.pull_rcvhwm <= 0 || c.pub_sndhwm <= 0) cfg.fail("pub_sndhwm", "high-water marks must be positive");

@@ -22,6 +22,11 @@ struct BridgeConfig {
   bool clock_check = true;
   int64_t max_future_s = 120;
   int64_t max_past_s = 300;
+  // EAs whose UUID starts with this prefix replay history (the EA simulator, at any speed): their
+  // broker offset is replay_offset_s and their event times are not checked against our clock.
+  // Empty = no replay sources accepted.
+  std::string replay_prefix = "SIM_";
+  int64_t replay_offset_s = 0;
   double max_spread_pips = 500;  // wider quotes are bad data, not trading conditions
   int64_t ea_ttl_s = 120;        // an EA silent for longer is reported offline
 

@@ -7,6 +7,11 @@ namespace bitten::messaging {
 
 struct Context::Impl {
   zmq::context_t ctx{1};
+  Impl() {
+    // The default of 1023 sockets is too few for a router facing thousands of EAs or a simulator
+    // playing them; the real limit is then the process's file descriptors.
+    ctx.set(zmq::ctxopt::max_sockets, 65536);
+  }
 };
 
 Context::Context() : impl_(std::make_unique<Impl>()) {}

@@ -210,3 +210,18 @@ TEST_F(Fixture, DisconnectMarksTheEaOffline) {
   EXPECT_EQ(out[1].topic, "ea.disconnect");
   EXPECT_EQ(b->eas_online(), 0u);
 }
+
+TEST_F(Fixture, ReplaySourcesUseTheirOffsetAndSkipTheClockCheck) {
+  auto c = cfg;
+  c.replay_prefix = "SIM_";
+  c.replay_offset_s = 7200;
+  reset(c);
+  send(tick("EURUSD", 1.38676, 1.38686, "2014.05.08 14:00:00", "SIM_EA_0001"));
+  ASSERT_EQ(out.size(), 1u);
+  auto t = *schema::tick_from_json(schema::decode_envelope(out[0].payload)->data);
+  EXPECT_EQ(t.time_ns, (*parse_datetime("2014.05.08 12:00:00")) * kNs);
+  // A live EA with the same historical timestamp is still refused.
+  send(tick("EURUSD", 1.38676, 1.38686, "2014.05.08 14:00:01", "LIVE_EA_0001"));
+  EXPECT_EQ(out.size(), 1u);
+  EXPECT_EQ(health.get("drop_ts_out_of_range"), 1u);
+}
