@@ -11,7 +11,7 @@ APT_PACKAGES=(
   libxgboost-dev xgboost libboost-dev libgtest-dev libgmock-dev libbenchmark-dev libsimdjson-dev
   python3 python3-zmq python3-jsonschema
   nodejs npm chromium chromium-driver
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev libssl-dev
 )
 
 missing=()
