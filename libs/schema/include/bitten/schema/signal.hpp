@@ -31,7 +31,7 @@ struct SignalMsg {
   std::string pattern;       // e.g. "LIQUIDITY_SWEEP_REVERSAL"
   std::string timeframe;     // "M1" | "M5" | "M15"
   std::string signal_class;  // "RAPID" | "SNIPER"
-  std::string session;       // "SYDNEY" | "TOKYO" | "LONDON" | "NEW_YORK" | "OVERLAP_LONDON_NY" | "OFF"
+  std::string session;       // from market::session_of: "SYDNEY" "TOKYO" "LONDON" "NEW_YORK" "LONDON_NY" "CLOSED"
   double entry = 0, sl = 0, tp = 0;
   double sl_pips = 0, tp_pips = 0, rr = 0;
   double confidence = 0;     // rule confidence 0..100

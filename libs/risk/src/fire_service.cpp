@@ -1,0 +1,147 @@
+#include "bitten/risk/fire_service.hpp"
+
+#include "bitten/risk/reasons.hpp"
+#include "bitten/store/ea_repo.hpp"
+#include "bitten/store/fire_repo.hpp"
+#include "bitten/store/mission_repo.hpp"
+#include "bitten/store/signal_repo.hpp"
+#include "bitten/store/system_repo.hpp"
+#include "bitten/store/user_repo.hpp"
+
+namespace bitten::risk {
+
+namespace {
+
+FireOutcome from_record(const store::FireRecord& f, bool duplicate) {
+  FireOutcome o;
+  o.fire_id = f.fire_id;
+  o.state = f.state;
+  o.reason = f.reason;
+  o.detail = f.reason_detail;
+  o.duplicate = duplicate;
+  return o;
+}
+
+}  // namespace
+
+Result<RiskSnapshot> FireService::load_snapshot(const FireRequest& req, const QuoteSource& quotes) {
+  RiskSnapshot s;
+  s.quotes = quotes;
+  auto halt = store::SystemRepo(db_).global_halt();
+  if (!halt) return halt.error();
+  s.global_halt = halt->halted;
+  s.global_halt_reason = halt->reason;
+  store::UserRepo users(db_);
+  auto user = users.get(req.user_id);
+  if (!user) return user.error();
+  s.user = *user;
+  if (!s.user) return s;
+  auto mode = users.mode(req.user_id);
+  if (!mode) return mode.error();
+  s.user_mode = *mode;
+  auto mission = store::MissionRepo(db_).get(req.mission_id);
+  if (!mission) return mission.error();
+  s.mission = *mission;
+  store::FireRepo fires(db_);
+  if (s.mission) {
+    auto sig = store::SignalRepo(db_).get(s.mission->signal_id);
+    if (!sig) return sig.error();
+    s.signal = *sig;
+    auto live = fires.live_for_mission(s.mission->mission_id);
+    if (!live) return live.error();
+    if (*live) s.mission_live_fire = (*live)->fire_id;
+  }
+  auto ea = store::EaRepo(db_).for_user(req.user_id);
+  if (!ea) return ea.error();
+  s.ea = *ea;
+  auto pnl = fires.realized_pnl_today(req.user_id, req.now_ns);
+  if (!pnl) return pnl.error();
+  s.realized_pnl_today = *pnl;
+  auto trades = fires.trades_today(req.user_id, req.now_ns);
+  if (!trades) return trades.error();
+  s.trades_today = *trades;
+  auto open = fires.open_positions(req.user_id);
+  if (!open) return open.error();
+  for (const auto& p : *open) s.open_positions.push_back({p.fire_id, p.symbol, p.direction});
+  auto flying = fires.in_flight_for_user(req.user_id);
+  if (!flying) return flying.error();
+  for (const auto& f : *flying) s.in_flight.push_back({f.fire_id, f.symbol, f.direction});
+  return s;
+}
+
+Result<RiskDecision> FireService::preview(const FireRequest& req, const QuoteSource& quotes) {
+  auto snap = load_snapshot(req, quotes);
+  if (!snap) return snap.error();
+  return evaluate(config_, symbols_, req, *snap);
+}
+
+Result<FireOutcome> FireService::fire(const FireRequest& req, const QuoteSource& quotes) {
+  store::FireRepo fires(db_);
+  // A repeated client key returns the original fire (checked again inside the transaction).
+  if (req.idempotency_key) {
+    auto prior = fires.find_by_key(req.user_id, *req.idempotency_key);
+    if (!prior) return prior.error();
+    if (*prior) return from_record(**prior, true);
+  }
+  auto snap = load_snapshot(req, quotes);
+  if (!snap) return snap.error();
+  const RiskDecision d = evaluate(config_, symbols_, req, *snap);
+  if (!snap->user) {
+    FireOutcome o;
+    o.reason = d.reason;
+    o.detail = d.detail;
+    return o;
+  }
+
+  store::FireRecord f;
+  f.fire_id = ids_.next("F", req.now_ns);
+  if (f.fire_id.size() > 31) return make_error("bad_fire_id", "generated fire id longer than 31 characters");
+  f.user_id = req.user_id;
+  if (snap->mission && snap->mission->user_id == req.user_id) {
+    f.mission_id = snap->mission->mission_id;
+    f.signal_id = snap->mission->signal_id;
+  } else {
+    f.reason_detail = "mission " + req.mission_id;
+  }
+  f.mode = std::string(to_string(req.mode));
+  f.idempotency_key = req.idempotency_key;
+  f.requested_ns = req.now_ns;
+  if (snap->signal) {
+    f.symbol = snap->signal->symbol;
+    f.direction = snap->signal->direction;
+    f.sl = snap->signal->sl;
+    f.tp = snap->signal->tp;
+  }
+  if (snap->ea) f.ea_uuid = snap->ea->uuid;
+
+  if (!d.approved) {
+    auto r = fires.record_rejected(f, d.reason, d.detail, req.now_ns);
+    if (!r) return r.error();
+    return from_record(r->fire, r->outcome == store::QueueOutcome::Duplicate);
+  }
+
+  const ApprovedOrder& o = *d.order;
+  f.ea_uuid = o.ea_uuid;
+  f.lot = o.lot;
+  f.entry = o.entry;
+  f.sl = o.sl;
+  f.tp = o.tp;
+  f.risk_pct = o.risk_pct;
+  f.risk_amount = o.risk_amount;
+  f.balance_used = o.balance;
+  store::QueueFireRequest q;
+  q.fire = f;
+  q.max_slots = o.slots_max;
+  q.forbid_opposite = true;
+  q.now_ns = req.now_ns;
+  auto r = fires.take_slot_and_queue_fire(q);
+  if (!r) return r.error();
+  FireOutcome out = from_record(r->fire, r->outcome == store::QueueOutcome::Duplicate);
+  if (r->outcome == store::QueueOutcome::Queued) {
+    out.order = o;
+    out.command = EaFireCommand{o.ea_uuid, r->fire.fire_id, o.symbol, o.direction, o.entry, o.sl, o.tp, o.lot};
+  }
+  return out;
+}
+
+}  // namespace bitten::risk
