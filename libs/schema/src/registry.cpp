@@ -1,6 +1,7 @@
 #include "bitten/schema/registry.hpp"
 
 #include "bitten/schema/bar.hpp"
+#include "bitten/schema/command.hpp"
 #include "bitten/schema/ea_status.hpp"
 #include "bitten/schema/health.hpp"
 #include "bitten/schema/signal.hpp"
@@ -26,6 +27,7 @@ const std::map<std::string, RoundTrip>& message_registry() {
       {EaStatusMsg::kType, make<EaStatusMsg>(ea_status_from_json)},
       {HealthMsg::kType, make<HealthMsg>(health_from_json)},
       {SignalMsg::kType, make<SignalMsg>(signal_from_json)},
+      {CommandMsg::kType, make<CommandMsg>(command_from_json)},
   };
   return reg;
 }
