@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, and runs every test tier.
-#   scripts/test.sh            all tiers: unit, integration, e2e, then unit+integration under ASan/UBSan
-#   scripts/test.sh unit       one tier (unit | integration | e2e | sanitize)
+#   scripts/test.sh            all tiers: unit, integration, e2e, then unit+integration under
+#                              ASan/UBSan, then every libFuzzer target for a bounded time
+#   scripts/test.sh unit       one tier (unit | integration | e2e | sanitize | fuzz)
 # Big real data sets in ../shared/data/real are used when present; tests that need them skip
 # with a message otherwise.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 tiers=("$@")
-[ ${#tiers[@]} -eq 0 ] && tiers=(unit integration e2e sanitize)
+[ ${#tiers[@]} -eq 0 ] && tiers=(unit integration e2e sanitize fuzz)
 
 scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
@@ -40,6 +41,12 @@ for tier in "${tiers[@]}"; do
       export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
       CTEST_JOBS=2 run_ctest build-sanitize unit
       run_ctest build-sanitize integration
+      ;;
+    fuzz)
+      CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBITTEN_FUZZ=ON \
+        -DBITTEN_BUILD_BENCH=OFF -DBITTEN_FUZZ_SECONDS="${BITTEN_FUZZ_SECONDS:-20}" >/dev/null &&
+        cmake --build build-fuzz -j"$(nproc)" --target fuzz_all || { failed=$((failed + 1)); continue; }
+      CTEST_JOBS=2 run_ctest build-fuzz fuzz
       ;;
     *) echo "unknown tier $tier"; failed=$((failed + 1)) ;;
   esac

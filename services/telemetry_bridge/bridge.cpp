@@ -13,8 +13,19 @@ namespace bitten::bridge {
 namespace {
 constexpr int64_t kNs = 1'000'000'000;
 constexpr int64_t kMaxOffsetS = 14 * 3600;  // no broker runs further than UTC±14h from UTC
+// Broker timestamps outside 2000..2100 are corrupt, whatever the replay (and would overflow ns).
+constexpr int64_t kMinEpochS = 946'684'800;
+constexpr int64_t kMaxEpochS = 4'102'444'800;
 
 bool finite_positive(double v) { return std::isfinite(v) && v > 0; }
+
+// UUIDs become topic keys, DEALER identities and JSON strings: printable ASCII only.
+bool valid_uuid(const std::string& u) {
+  if (u.empty() || u.size() > 64) return false;
+  for (unsigned char c : u)
+    if (c < 0x21 || c > 0x7e || c == '"' || c == '\\') return false;
+  return true;
+}
 
 int64_t timeframe_seconds(const std::string& tf) {
   if (tf == "M1") return 60;
@@ -66,6 +77,10 @@ EaSession& TelemetryBridge::session(const std::string& uuid, const std::string& 
 
 // Broker-local epoch seconds -> UTC ns, or nullopt (and a counted drop) when out of range.
 std::optional<int64_t> TelemetryBridge::to_utc(EaSession& ea, int64_t broker_epoch, int64_t recv_ns, bool may_detect) {
+  if (broker_epoch < kMinEpochS || broker_epoch > kMaxEpochS) {
+    drop("ts_out_of_range");
+    return std::nullopt;
+  }
   if (!ea.offset_s) {
     if (!may_detect) return std::nullopt;
     // Detect: the gap between the EA's clock and ours, rounded to the 30-minute grid of time zones.
@@ -133,6 +148,7 @@ void TelemetryBridge::on_message(const std::vector<std::string>& frames, int64_t
 void TelemetryBridge::handle_tick(const ea::Tick& t, int64_t recv_ns, std::vector<Outbound>& out) {
   ++ticks_in_;
   if (t.user_uuid.empty()) return drop("missing_uuid");
+  if (!valid_uuid(t.user_uuid)) return drop("bad_uuid");
   const SymbolSpec* spec = symbols_.find(t.symbol);
   if (!spec) return drop("unknown_symbol");
   if (!finite_positive(t.bid) || !finite_positive(t.ask)) return drop("bad_price");
@@ -164,6 +180,7 @@ void TelemetryBridge::handle_tick(const ea::Tick& t, int64_t recv_ns, std::vecto
 
 void TelemetryBridge::handle_ohlc(const ea::Ohlc& o, int64_t recv_ns, std::vector<Outbound>& out) {
   if (o.user_uuid.empty()) return drop("missing_uuid");
+  if (!valid_uuid(o.user_uuid)) return drop("bad_uuid");
   if (!symbols_.find(o.symbol)) return drop("unknown_symbol");
   const int64_t period = timeframe_seconds(o.timeframe);
   if (period == 0) return drop("bad_timeframe");
@@ -175,6 +192,7 @@ void TelemetryBridge::handle_ohlc(const ea::Ohlc& o, int64_t recv_ns, std::vecto
   // The bar's own time is its open; the message timestamp is when it was sent. Check the latter
   // against the clock, then convert the former with the same offset.
   if (!to_utc(ea, o.broker_epoch, recv_ns, true)) return;
+  if (o.time < kMinEpochS || o.time > kMaxEpochS) return drop("ts_out_of_range");
   const int64_t open_utc_s = o.time - *ea.offset_s;
   if (open_utc_s % period != 0) return drop("bar_misaligned");
   const std::string key = o.timeframe + "." + o.symbol;
@@ -195,6 +213,7 @@ void TelemetryBridge::handle_ohlc(const ea::Ohlc& o, int64_t recv_ns, std::vecto
 template <class M>
 void TelemetryBridge::handle_status(const M& m, const std::string& kind, int64_t recv_ns, std::vector<Outbound>& out) {
   if (m.user_uuid.empty()) return drop("missing_uuid");
+  if (!valid_uuid(m.user_uuid)) return drop("bad_uuid");
   auto& ea = session(m.user_uuid, m.node_id, recv_ns);
   if constexpr (std::is_same_v<M, ea::Handshake>) {
     // A new EA session: detect the offset afresh (the terminal may have moved brokers).

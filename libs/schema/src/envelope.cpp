@@ -6,7 +6,9 @@ nlohmann::json to_json(const Envelope& e) {
   return nlohmann::json{{"type", e.type}, {"v", e.v}, {"src", e.src}, {"seq", e.seq}, {"ts", e.ts}, {"data", e.data}};
 }
 
-std::string encode(const Envelope& e) { return to_json(e).dump(); }
+// Strings that came from outside (an EA's broker name, a message text) may hold invalid UTF-8:
+// they are replaced with U+FFFD rather than making the whole message unencodable.
+std::string encode(const Envelope& e) { return to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 Result<Envelope> decode_envelope(std::string_view text) {
   auto j = nlohmann::json::parse(text, nullptr, false);

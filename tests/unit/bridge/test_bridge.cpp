@@ -134,11 +134,14 @@ TEST_F(Fixture, EveryBadInputIsCountedAndValidTrafficKeepsFlowing) {
       {{tick("EURUSD", 0, 1.1)}, "drop_bad_price"},
       {{tick("EURUSD", 1.2, 1.1)}, "drop_bid_gt_ask"},
       {{tick("NOTASYMBOL", 1.1, 1.2)}, "drop_unknown_symbol"},
+      {{tick("EURUSD", 1.1, 1.1001, "2025.09.15 19:41:16", "BAD UUID WITH SPACES")}, "drop_bad_uuid"},
+      {{tick("EURUSD", 1.1, 1.1001, "2025.09.15 19:41:16", "UUID\xff\xfe" "0001")}, "drop_bad_uuid"},
       {{tick("EURUSD", 1.1, 1.2)}, "drop_spread_too_wide"},
       {{tick("EURUSD", 1.1, 1.1001, "2025.09.15 19:51:16")}, "drop_ts_future"},
       {{tick("EURUSD", 1.1, 1.1001, "2025.09.15 19:31:16")}, "drop_ts_stale"},
       {{tick("EURUSD", 1.1, 1.1001, "2014.05.01 00:00:00", "FRESH_EA_000001")}, "drop_ts_out_of_range"},
       {{tick("EURUSD", 1.1, 1.1001, "2025.13.45 99:00:00")}, "drop_bad_timestamp"},
+      {{tick("EURUSD", 1.1, 1.1001, "9999.12.31 23:59:59")}, "drop_ts_out_of_range"},  // found by fuzzing
       {{std::string(5 << 20, '{')}, "drop_too_large"},
       {{"tick.EURUSD", golden("tick.json")}, "drop_bad_frames"},
       {{}, "drop_bad_frames"},
@@ -224,4 +227,15 @@ TEST_F(Fixture, ReplaySourcesUseTheirOffsetAndSkipTheClockCheck) {
   send(tick("EURUSD", 1.38676, 1.38686, "2014.05.08 14:00:01", "LIVE_EA_0001"));
   EXPECT_EQ(out.size(), 1u);
   EXPECT_EQ(health.get("drop_ts_out_of_range"), 1u);
+}
+
+// Found by fuzzing: a broker name with invalid UTF-8 must not break the encoder.
+TEST_F(Fixture, InvalidUtf8InEaStringsIsReplacedNotFatal) {
+  std::string hs = golden("handshake.json");
+  hs.replace(hs.find("Broker Ltd"), 10, "Broker \xff\xfetd");
+  send(hs);
+  ASSERT_EQ(out.size(), 1u);
+  auto s = schema::ea_status_from_json(schema::decode_envelope(out[0].payload)->data);
+  ASSERT_TRUE(s);
+  EXPECT_NE(s->broker.find("Broker "), std::string::npos);
 }
