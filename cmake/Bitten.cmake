@@ -44,6 +44,7 @@ function(bitten_gtest name)
     set(A_TIMEOUT 300)
   endif()
   add_executable(${name} ${A_SOURCES})
+  add_dependencies(bitten_all_tests ${name})
   target_link_libraries(${name} PRIVATE ${A_DEPS} bitten_test_support GTest::gtest GTest::gmock GTest::gtest_main Threads::Threads)
   gtest_discover_tests(${name}
     DISCOVERY_MODE PRE_TEST

@@ -36,8 +36,8 @@ for tier in "${tiers[@]}"; do
     e2e) run_ctest build e2e ;;
     sanitize)
       cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBITTEN_SANITIZE=ON \
-        -DBITTEN_BUILD_SERVICES=OFF -DBITTEN_BUILD_BENCH=OFF >/dev/null &&
-        cmake --build build-sanitize -j"$(nproc)" || { failed=$((failed + 1)); continue; }
+        -DBITTEN_BUILD_BENCH=OFF >/dev/null &&
+        cmake --build build-sanitize -j"$(nproc)" --target bitten_all_tests || { failed=$((failed + 1)); continue; }
       export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
       CTEST_JOBS=2 run_ctest build-sanitize unit
       run_ctest build-sanitize integration
