@@ -46,5 +46,7 @@ const apps = [
   daemon('webapp'),
   daemon('ml_trainer', { autorestart: false, cron_restart: '15 0 * * *' }),
 ];
+// The EA simulator replays real prices as a v2.05 EA (and idles while a real EA is online).
+if (process.env.BITTEN_EA_SIM !== '0') apps.push(daemon('ea_sim'));
 
 module.exports = { apps: only.length ? apps.filter((a) => only.includes(a.name)) : apps };
