@@ -144,4 +144,19 @@ Result<FireOutcome> FireService::fire(const FireRequest& req, const QuoteSource&
   return out;
 }
 
+schema::CommandMsg to_command(const EaFireCommand& c, const std::string& user_id, int64_t now_ns) {
+  schema::CommandMsg m;
+  m.command_id = c.fire_id;
+  m.kind = "fire";
+  m.target_uuid = c.target_uuid;
+  m.user_id = user_id;
+  m.symbol = c.symbol;
+  m.direction = c.direction;
+  m.sl = c.sl;
+  m.tp = c.tp;
+  m.lot = c.lot;
+  m.requested_ns = now_ns;
+  return m;
+}
+
 }  // namespace bitten::risk

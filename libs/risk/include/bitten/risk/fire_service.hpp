@@ -1,4 +1,5 @@
 #pragma once
+#include "bitten/schema/command.hpp"
 // The one fire path. The webapp (manual) and signal_relay (auto) both call FireService::fire, so
 // they cannot diverge: load a snapshot from the store -> risk engine -> take the slot and queue the
 // fire in one transaction. Every refusal is recorded as a REJECTED fire (except for an unknown
@@ -27,6 +28,10 @@ struct EaFireCommand {
   double tp = 0;
   double lot = 0;
 };
+
+// The message that carries an approved fire to command_router's IPC queue: one construction for
+// manual fires (webapp) and auto-fires (signal_relay), so the two cannot diverge.
+schema::CommandMsg to_command(const EaFireCommand& c, const std::string& user_id, int64_t now_ns);
 
 struct FireOutcome {
   std::string fire_id;  // empty only for user_not_found

@@ -13,6 +13,7 @@ inline std::string ea(std::string_view kind) { return "ea." + std::string(kind);
 inline std::string health(std::string_view daemon) { return "health." + std::string(daemon); }
 inline std::string signal(std::string_view symbol) { return "signal." + std::string(symbol); }
 inline std::string fire(std::string_view user) { return "fire." + std::string(user); }
+inline std::string command(std::string_view target_uuid) { return "cmd." + std::string(target_uuid); }
 
 constexpr std::string_view kTickPrefix = "tick.";
 constexpr std::string_view kBarPrefix = "bar.";

@@ -1,0 +1,91 @@
+#include "bus_bridge.hpp"
+
+#include "bitten/messaging/poll_loop.hpp"
+#include "bitten/messaging/socket.hpp"
+
+namespace bitten::webapp {
+
+BusBridge::BusBridge(const WebConfig& config, std::string event_bus_endpoint, const Clock& clock,
+                     runtime::Health& health, int64_t health_interval_ms, Deliver deliver, Post post_to_http)
+    : config_(config),
+      event_bus_(std::move(event_bus_endpoint)),
+      clock_(clock),
+      health_(health),
+      health_interval_ms_(health_interval_ms),
+      deliver_(std::move(deliver)),
+      post_(std::move(post_to_http)) {}
+
+void BusBridge::send_command(std::string topic, std::string payload, std::function<void(bool)> done) {
+  std::lock_guard lock(mu_);
+  jobs_.push_back(Job{true, std::move(topic), std::move(payload), "", nullptr, std::move(done)});
+}
+
+void BusBridge::publish_event(std::string topic, std::string type, nlohmann::json data) {
+  std::lock_guard lock(mu_);
+  jobs_.push_back(Job{false, std::move(topic), "", std::move(type), std::move(data), nullptr});
+}
+
+Status BusBridge::run(const std::function<bool()>& should_stop, const std::function<void()>& on_ready) {
+  using messaging::Socket;
+  using messaging::SocketType;
+  messaging::SocketOptions sub_opt;
+  sub_opt.rcvhwm = 100'000;
+  sub_opt.linger_ms = 0;
+  Socket signals(SocketType::Sub, sub_opt), events(SocketType::Sub, sub_opt), market(SocketType::Sub, sub_opt);
+  messaging::SocketOptions push_opt;
+  push_opt.sndhwm = 1000;
+  push_opt.linger_ms = 1000;  // queued fire commands get a second to reach the router at shutdown
+  Socket commands(SocketType::Push, push_opt);
+  for (auto [sock, ep] : {std::pair{&signals, config_.signals_sub}, std::pair{&events, config_.events_sub},
+                          std::pair{&market, config_.market_sub}, std::pair{&commands, config_.command_push}}) {
+    if (auto st = sock->connect(ep); !st) return make_error("bad_config", ep + ": " + st.error().message);
+  }
+  signals.subscribe("signal.");
+  for (const char* p : {"health.", "fire.", "ea.", "mission.", "model."}) events.subscribe(p);
+  market.subscribe("tick.");
+  market.subscribe("bar.M1.");
+  runtime::EventPublisher publisher(health_.daemon(), event_bus_, clock_);
+
+  uint64_t& in_signals = health_.counter("signals_in");
+  uint64_t& in_events = health_.counter("events_in");
+  uint64_t& in_market = health_.counter("market_in");
+  uint64_t& cmd_sent = health_.counter("commands_sent");
+  uint64_t& cmd_failed = health_.counter("commands_unsent");
+  uint64_t& ev_out = health_.counter("events_published");
+  auto forward = [this](uint64_t& counter) {
+    return [this, &counter](messaging::Frames& f) {
+      if (f.size() < 2) return;
+      ++counter;
+      deliver_(std::move(f[0]), std::move(f[1]));
+    };
+  };
+  messaging::PollLoop loop(clock_);
+  loop.add(signals, forward(in_signals));
+  loop.add(events, forward(in_events));
+  loop.add(market, forward(in_market), 1024);
+  // The HTTP thread's commands and events: drained often so a fire reaches the router promptly.
+  loop.every(std::chrono::milliseconds(5), [&] {
+    std::deque<Job> batch;
+    {
+      std::lock_guard lock(mu_);
+      batch.swap(jobs_);
+    }
+    for (auto& j : batch) {
+      if (j.command) {
+        auto r = commands.send_topic(j.topic, j.payload, /*dont_wait=*/true);
+        const bool sent = r && *r;
+        ++(sent ? cmd_sent : cmd_failed);
+        if (j.done) post_([done = std::move(j.done), sent] { done(sent); });
+      } else {
+        publisher.publish(j.topic, j.type, std::move(j.data));
+        ++ev_out;
+      }
+    }
+  });
+  loop.every(std::chrono::milliseconds(health_interval_ms_), [&] { publisher.publish_health(health_, health_interval_ms_); });
+  if (on_ready) on_ready();
+  loop.run(should_stop, 20);
+  return ok_status();
+}
+
+}  // namespace bitten::webapp
