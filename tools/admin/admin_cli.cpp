@@ -13,6 +13,7 @@
 #include "bitten/store/backup.hpp"
 #include "bitten/store/database.hpp"
 #include "bitten/store/migrations.hpp"
+#include "bitten/store/ea_repo.hpp"
 #include "bitten/store/user_repo.hpp"
 
 namespace bitten::admin {
@@ -29,6 +30,8 @@ constexpr const char* kUsage = R"(usage: bitten-admin [--db PATH] [--risk-config
   create-admin ID [--tier TIER] [--telegram N] [--name NAME]
   create-token USER_ID [--name NAME]
                                prints a new API token once; only its SHA-256 is stored
+  bind-ea UUID USER_ID         routes USER_ID's fires to the EA with this UUID (the EA never
+                               says whose it is; an operator binds it)
 
 --db defaults to $BITTEN_DB, else data/bitten.db; --risk-config to config/risk.json.
 )";
@@ -195,6 +198,36 @@ int run(const std::vector<std::string>& in, std::ostream& out, std::ostream& err
     out << t->token << "\n";
     err << "token " << t->record.token_id << " for " << a.positional[1]
         << " (shown once; only its SHA-256 is stored)\n";
+    return 0;
+  }
+  if (cmd == "bind-ea") {
+    if (a.positional.size() != 3) {
+      err << kUsage;
+      return 2;
+    }
+    const std::string& uuid = a.positional[1];
+    const std::string& user_id = a.positional[2];
+    auto db = store::Database::open({a.db, 5000, false});
+    if (!db) return fail(err, db.error());
+    auto user = store::UserRepo(*db).get(user_id);
+    if (!user) return fail(err, user.error());
+    if (!*user) {
+      err << "bitten-admin: no user " << user_id << "\n";
+      return 1;
+    }
+    store::EaRepo eas(*db);
+    auto existing = eas.get(uuid);
+    if (!existing) return fail(err, existing.error());
+    if (!*existing) {
+      // Not seen yet: register it so the binding is there when the EA says HELLO.
+      store::EaReport r;
+      r.uuid = uuid;
+      r.seen_ns = 0;  // never seen: the EA-offline rule must keep refusing until it says HELLO
+      if (auto up = eas.upsert(r); !up) return fail(err, up.error());
+    }
+    if (auto st = eas.bind_user(uuid, user_id); !st) return fail(err, st.error());
+    audit(*db, "bind_ea", user_id, {{"uuid", uuid}});
+    out << "bound " << uuid << " to " << user_id << "\n";
     return 0;
   }
   err << "bitten-admin: unknown command " << cmd << "\n" << kUsage;

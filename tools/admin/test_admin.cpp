@@ -8,6 +8,7 @@
 #include "admin_cli.hpp"
 #include "bitten/store/auth_repo.hpp"
 #include "bitten/store/backup.hpp"
+#include "bitten/store/ea_repo.hpp"
 #include "bitten/store/sha256.hpp"
 #include "bitten/store/user_repo.hpp"
 
@@ -102,3 +103,17 @@ TEST_F(admin_Cli, BackupOfAMissingDatabaseFails) {
 }
 
 }  // namespace
+
+TEST_F(admin_Cli, BindEaRoutesAUsersFiresToThatEaWithoutFakingAHeartbeat) {
+  EXPECT_EQ(run({"create-user", "alice", "--tier", "COMMANDER"}).code, 0);
+  EXPECT_EQ(run({"bind-ea", "SIM_EA_000001", "nobody"}).code, 1);
+  auto r = run({"bind-ea", "SIM_EA_000001", "alice"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto db = bitten::store::Database::open({(dir / "b.db").string()});
+  ASSERT_TRUE(db.ok());
+  auto ea = bitten::store::EaRepo(*db).for_user("alice");
+  ASSERT_TRUE(ea && ea->has_value());
+  EXPECT_EQ((*ea)->uuid, "SIM_EA_000001");
+  EXPECT_EQ((*ea)->last_seen_ns, 0);  // still offline until it says HELLO
+  EXPECT_EQ(run({"bind-ea", "SIM_EA_000001"}).code, 2);
+}

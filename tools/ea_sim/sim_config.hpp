@@ -29,6 +29,9 @@ struct SimConfig {
 
   int eas = 1;
   std::string uuid_prefix = "SIM_";
+  // false: UUIDs are <prefix>EA_000001, EA_000002... (stable across restarts, so an operator can
+  // bind them to users); true: <prefix><n>_<random hex>.
+  bool random_uuids = true;
   std::string chart_symbol;   // "" = the first feed's symbol
   bool poll_on_chart_tick = true;  // the EA's quirk; false = instant polling
   int64_t instant_poll_interval_ms = 2;

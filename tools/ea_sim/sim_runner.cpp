@@ -1,5 +1,7 @@
 #include "sim_runner.hpp"
 
+#include <cstdio>
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -51,7 +53,15 @@ Status SimRunner::open(int64_t wall_now_ns) {
   for (int i = 0; i < total; ++i) {
     SimEaConfig c;
     const int64_t login = config_.login_base + i;
-    c.uuid = i < config_.eas ? config_.uuid_prefix + std::to_string(i + 1) + "_" + hex(rng(), 8) : nodes_.front().ea->uuid();
+    if (i >= config_.eas) {
+      c.uuid = nodes_.front().ea->uuid();  // a duplicate identity (fault injection)
+    } else if (config_.random_uuids) {
+      c.uuid = config_.uuid_prefix + std::to_string(i + 1) + "_" + hex(rng(), 8);
+    } else {
+      char n[16];
+      std::snprintf(n, sizeof n, "EA_%06d", i + 1);
+      c.uuid = config_.uuid_prefix + n;
+    }
     c.login = login;
     c.node_id = "NODE_" + std::to_string(login) + "_" + std::to_string(100'000 + rng() % 900'000'000);
     c.company = config_.company;
