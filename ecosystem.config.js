@@ -44,7 +44,8 @@ const apps = [
   daemon('signal_relay'),
   daemon('outcome_tracker'),
   daemon('webapp'),
-  daemon('ml_trainer', { autorestart: false, cron_restart: '15 0 * * *' }),
+  // One-shot: trains and exits; training may take longer than a daemon's 1.5 s stop budget.
+  daemon('ml_trainer', { autorestart: false, cron_restart: '15 0 * * *', kill_timeout: 10000 }),
 ];
 // The EA simulator replays real prices as a v2.05 EA (and idles while a real EA is online).
 if (process.env.BITTEN_EA_SIM !== '0') apps.push(daemon('ea_sim'));
