@@ -1,15 +1,35 @@
-// confirm_listener: turns EA confirmations on PULL 5558 into fire state changes.
-// Its logic class is not wired yet: it owns its documented sockets, counts what arrives,
-// publishes health on the event bus and stops cleanly.
-#include "bitten/runtime/socket_plan.hpp"
+// confirm_listener: PULL 5558. EA confirmations -> FILLED / FAILED, close confirmations -> CLOSED,
+// pongs -> latency events, and the sweep that turns unanswered fires into TIMEOUT. Every
+// transition is a row update plus a fire.<user> event. Logic: libs/execution (ConfirmListener).
+#include <filesystem>
+
+#include "bitten/execution/exec_config.hpp"
+#include "bitten/runtime/daemon.hpp"
+#include "bitten/runtime/stop_signal.hpp"
+#include "listener_loop.hpp"
 
 using namespace bitten;
-using messaging::SocketType;
 
 int main(int argc, char** argv) {
-  return runtime::run_daemon(argc, argv, "confirm_listener", [](runtime::DaemonEnv& env) {
-    return runtime::run_socket_plan(env, {
-        {"confirm_pull", SocketType::Pull, true, "tcp://*:5558"},
-    });
+  return runtime::run_daemon(argc, argv, "confirm_listener", [](runtime::DaemonEnv& env) -> Status {
+    auto cfg = execution::ListenerConfig::read(env.config);
+    auto symbols = SymbolTable::load_file(env.symbols_path);
+    if (!symbols) env.config.fail("symbols", symbols.error().message);
+    if (auto st = env.finish_config(); !st) return st;
+
+    const std::string db_path = execution::resolve_db_path(cfg->db_path, env.state_dir);
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), ec);
+    auto db = store::Database::open({db_path});
+    if (!db) return make_error("store", db_path + ": " + db.error().message);
+
+    runtime::EventPublisher events(env.name, env.event_bus_endpoint, env.clock);
+    env.log->info("confirmations {} (db {}, confirm timeout {} s)", cfg->confirm_pull, db_path, cfg->confirm_timeout_s);
+    auto sink = [&](const execution::Event& e) {
+      if (e.type == execution::kAlertType) env.log->warn("alert {}: {}", e.topic, e.data.dump());
+      events.publish(e.topic, e.type, e.data);
+    };
+    return execution::run_listener_loop(*cfg, {*db, *symbols, env.health, env.clock, sink, &events, env.health_interval_ms},
+                                        runtime::stop_requested);
   });
 }

@@ -23,7 +23,10 @@ bool is_legal_transition(FireState from, FireState to) {
     case S::REQUESTED: return to == S::QUEUED || to == S::REJECTED;
     case S::QUEUED:
       return to == S::SENT || to == S::UNDELIVERABLE || to == S::TIMEOUT || to == S::FILLED || to == S::FAILED;
-    case S::SENT: return to == S::FILLED || to == S::FAILED || to == S::TIMEOUT;
+    // SENT -> UNDELIVERABLE: the router records SENT before it hands the bytes to ZeroMQ (so a fire
+    // is sent at most once, even across a crash); when ROUTER_MANDATORY then refuses the send (the
+    // EA's connection is gone), nothing left the process and the fire is undeliverable.
+    case S::SENT: return to == S::FILLED || to == S::FAILED || to == S::TIMEOUT || to == S::UNDELIVERABLE;
     case S::TIMEOUT: return to == S::FILLED || to == S::FAILED;
     case S::FILLED: return to == S::CLOSED;
     case S::REJECTED:

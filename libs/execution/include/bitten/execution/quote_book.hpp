@@ -1,0 +1,25 @@
+#pragma once
+// The latest bid/ask per symbol from the bridge's tick.<SYMBOL> stream, as the risk engine's
+// QuoteSource. Owned by one thread.
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "bitten/risk/engine.hpp"
+
+namespace bitten::execution {
+
+class QuoteBook {
+ public:
+  void update(std::string_view symbol, double bid, double ask, int64_t time_ns);
+  std::optional<risk::Quote> get(std::string_view symbol) const;
+  // A QuoteSource reading this book (valid while the book lives).
+  risk::QuoteSource source() const;
+  size_t size() const { return quotes_.size(); }
+
+ private:
+  std::map<std::string, risk::Quote, std::less<>> quotes_;
+};
+
+}  // namespace bitten::execution
