@@ -1,5 +1,7 @@
 // The Commander Throne API on 8899 (admins only): users and tiers, kill switches, the EA fleet,
 // the audit log, daemon health and the model registry. Every change is written to the audit log.
+#include <stdexcept>
+
 #include "app.hpp"
 #include "bitten/store/audit_repo.hpp"
 #include "bitten/store/ea_repo.hpp"
@@ -264,6 +266,36 @@ void App::admin_fires(Ctx& c) {
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& f : *fs) arr.push_back(to_json(f));
   c.reply(json_response(200, {{"fires", arr}}));
+}
+
+// Every user's fires, newest first (the Throne's feed; live updates arrive as "fire" over /ws).
+// ?limit=1..500 (50), ?before=<requested_ns> pages backwards.
+void App::admin_recent_fires(Ctx& c) {
+  std::optional<int64_t> before;
+  if (auto it = c.query.find("before"); it != c.query.end()) {
+    try {
+      size_t used = 0;
+      before = std::stoll(it->second, &used);
+      if (used != it->second.size()) throw std::invalid_argument("trailing");
+    } catch (const std::exception&) {
+      c.reply(error_response(400, "bad_request", "before must be an integer (requested_ns)"));
+      return;
+    }
+  }
+  auto fs = store::FireRepo(d_.db).recent(query_int(c.query, "limit", 50, 1, 500), before);
+  if (!fs) {
+    c.reply(error_response(503, "store_unavailable"));
+    return;
+  }
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& f : *fs) {
+    auto j = to_json(f);
+    j["user_id"] = f.user_id;
+    arr.push_back(std::move(j));
+  }
+  nlohmann::json out = {{"fires", arr}};
+  out["next_before"] = fs->empty() ? nlohmann::json(nullptr) : nlohmann::json(fs->back().requested_ns);
+  c.reply(json_response(200, out));
 }
 
 }  // namespace bitten::webapp

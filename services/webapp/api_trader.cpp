@@ -26,31 +26,56 @@ bool valid_id(const nlohmann::json& v, size_t max_len) {
   });
 }
 
+// {"auto_min_probability": effective value, "_source": "user" | "risk.json", "user_...": own value or null}
+void add_auto_min(nlohmann::json& j, const std::optional<double>& own, double fleet_default) {
+  j["auto_min_probability"] = own.value_or(fleet_default);
+  j["auto_min_probability_source"] = own ? "user" : "risk.json";
+  j["user_auto_min_probability"] = own ? nlohmann::json(*own) : nlohmann::json(nullptr);
+}
 }  // namespace
 
 void App::get_signals(Ctx& c) {
   const int limit = query_int(c.query, "limit", 50, 1, 200);
   const bool all = c.query.count("all") && c.query.at("all") == "1" && c.principal->role == "admin";
-  auto stored = store::SignalRepo(d_.db).recent(limit);
+  auto stored = store::SignalRepo(d_.db).recent_keys(limit);
   if (!stored) {
     c.reply(error_response(503, "store_unavailable"));
     return;
   }
   // The store (signal_relay's rows) merged with what arrived live on 5557, newest first, once each.
-  std::vector<store::SignalRecord> merged = *stored;
+  std::vector<store::SignalRepo::Key> merged = std::move(*stored);
   std::set<std::string> seen;
   for (const auto& s : merged) seen.insert(s.signal_id);
   for (const auto& s : live_signals_)
-    if (!seen.count(s.signal_id)) merged.push_back(s);
+    if (!seen.count(s.signal_id)) merged.push_back({s.signal_id, s.detected_ns, s.accepted});
   std::stable_sort(merged.begin(), merged.end(),
                    [](const auto& a, const auto& b) { return a.detected_ns > b.detected_ns; });
-  nlohmann::json arr = nlohmann::json::array();
-  for (const auto& s : merged) {
-    if (!all && !s.accepted) continue;
-    if (static_cast<int>(arr.size()) >= limit) break;
-    arr.push_back(to_json(s));
+  // A stored signal never changes, so each one is serialised once (signal_json) and the reply is
+  // spliced from those strings: reading and building 50 full rows per request was most of its cost.
+  std::string items;
+  int n = 0;
+  for (const auto& k : merged) {
+    if (!all && !k.accepted) continue;
+    if (n >= limit) break;
+    const std::string* js = signal_json(k.signal_id);
+    if (!js) continue;  // vanished between the two reads
+    if (n++) items += ',';
+    items += *js;
   }
-  c.reply(json_response(200, {{"signals", arr}, {"count", arr.size()}}));
+  Response r;
+  r.status = 200;
+  r.body.reserve(items.size() + 32);
+  r.body = "{\"count\":" + std::to_string(n) + ",\"signals\":[" + items + "]}";
+  c.reply(std::move(r));
+}
+
+const std::string* App::signal_json(const std::string& signal_id) {
+  auto it = signal_json_.find(signal_id);
+  if (it != signal_json_.end()) return &it->second;
+  auto s = find_signal(signal_id);
+  if (!s) return nullptr;
+  if (signal_json_.size() >= 4096) signal_json_.clear();  // bounded; refilled by the next requests
+  return &signal_json_.emplace(signal_id, to_json(*s).dump()).first->second;
 }
 
 void App::get_signal(Ctx& c) {
@@ -238,7 +263,8 @@ void App::get_account(Ctx& c) {
   auto user = store::UserRepo(d_.db).get(uid);
   auto halt = store::SystemRepo(d_.db).global_halt();
   auto mode = store::UserRepo(d_.db).mode(uid);
-  if (!ea || !slots || !trades || !pnl || !user || !*user || !halt || !mode) {
+  auto own_min = store::UserRepo(d_.db).auto_min_probability(uid);
+  if (!ea || !slots || !trades || !pnl || !user || !*user || !halt || !mode || !own_min) {
     c.reply(error_response(503, "store_unavailable"));
     return;
   }
@@ -255,45 +281,78 @@ void App::get_account(Ctx& c) {
                       {"halt_reason", (*user)->halt_reason},
                       {"global_halt", halt->halted},
                       {"global_halt_reason", halt->reason}};
+  add_auto_min(j, *own_min, d_.risk.auto_min_probability);
   j["ea"] = *ea ? to_json(**ea, now, d_.risk.ea_ttl_s) : nlohmann::json(nullptr);
   j["ea_online"] = *ea && j["ea"]["online"].get<bool>();
   c.reply(json_response(200, j));
 }
 
 void App::get_mode(Ctx& c) {
-  auto mode = store::UserRepo(d_.db).mode(c.principal->user_id);
-  if (!mode) {
+  store::UserRepo users(d_.db);
+  auto mode = users.mode(c.principal->user_id);
+  auto own = users.auto_min_probability(c.principal->user_id);
+  if (!mode || !own) {
     c.reply(error_response(503, "store_unavailable"));
     return;
   }
   const auto* tier = d_.risk.tier(c.principal->tier);
-  c.reply(json_response(200, {{"mode", *mode},
-                              {"can_auto", tier && tier->can_auto},
-                              {"auto_min_probability", d_.risk.auto_min_probability},
-                              {"auto_min_probability_source", "risk.json"}}));
+  nlohmann::json j = {{"mode", *mode}, {"can_auto", tier && tier->can_auto}};
+  add_auto_min(j, *own, d_.risk.auto_min_probability);
+  c.reply(json_response(200, j));
 }
 
+// {mode?: "SELECT"|"AUTO", auto_min_probability?: 0.5..0.99 | null (back to risk.json's)}; at least one.
 void App::post_mode(Ctx& c) {
-  const std::string mode = c.body.value("mode", "");
-  if (mode != "SELECT" && mode != "AUTO") {
+  const bool has_mode = c.body.contains("mode");
+  const bool has_min = c.body.contains("auto_min_probability");
+  const std::string mode = has_mode && c.body["mode"].is_string() ? c.body["mode"].get<std::string>() : "";
+  if ((!has_mode && !has_min) || (has_mode && mode != "SELECT" && mode != "AUTO")) {
     c.reply(error_response(400, "bad_request", "mode must be SELECT or AUTO"));
     return;
   }
-  if (c.body.contains("auto_min_probability")) {
-    c.reply(error_response(501, "not_supported", "a per-user auto-fire minimum is not stored yet; risk.json sets it"));
-    return;
+  std::optional<double> min;
+  if (has_min) {
+    const auto& v = c.body["auto_min_probability"];
+    if (!v.is_null()) {
+      if (!v.is_number() || !(v.get<double>() >= store::UserRepo::kMinAutoProbability &&
+                              v.get<double>() <= store::UserRepo::kMaxAutoProbability)) {
+        c.reply(error_response(400, "bad_request", "auto_min_probability must be a number within [0.5, 0.99] or null"));
+        return;
+      }
+      min = v.get<double>();
+    }
   }
   const auto* tier = d_.risk.tier(c.principal->tier);
-  if (mode == "AUTO" && !(tier && tier->can_auto)) {
+  if ((mode == "AUTO" || min) && !(tier && tier->can_auto)) {
     c.reply(json_response(403, {{"error", "forbidden"}, {"reason", "auto_not_allowed"}}));
     return;
   }
-  if (auto st = store::UserRepo(d_.db).set_mode(c.principal->user_id, mode, d_.clock.now_ns()); !st) {
-    c.reply(error_response(503, "store_unavailable", st.error().message));
+  store::UserRepo users(d_.db);
+  const int64_t now = d_.clock.now_ns();
+  if (has_mode) {
+    if (auto st = users.set_mode(c.principal->user_id, mode, now); !st) {
+      c.reply(error_response(503, "store_unavailable", st.error().message));
+      return;
+    }
+  }
+  if (has_min) {
+    if (auto st = users.set_auto_min_probability(c.principal->user_id, min, now); !st) {
+      c.reply(error_response(503, "store_unavailable", st.error().message));
+      return;
+    }
+  }
+  auto current = users.mode(c.principal->user_id);
+  auto own = users.auto_min_probability(c.principal->user_id);
+  if (!current || !own) {
+    c.reply(error_response(503, "store_unavailable"));
     return;
   }
-  d_.outbox.publish_event("mode." + c.principal->user_id, "user_mode", {{"user_id", c.principal->user_id}, {"mode", mode}});
-  c.reply(json_response(200, {{"mode", mode}}));
+  nlohmann::json j = {{"mode", *current}};
+  add_auto_min(j, *own, d_.risk.auto_min_probability);
+  nlohmann::json event = j;
+  event["user_id"] = c.principal->user_id;
+  d_.outbox.publish_event("mode." + c.principal->user_id, "user_mode", event);
+  c.reply(json_response(200, j));
 }
 
 }  // namespace bitten::webapp

@@ -118,6 +118,7 @@ App::App(AppDeps deps)
       {"POST", "/api/admin/models/rollback", kThrone, A::Admin, &App::admin_rollback},
       {"POST", "/api/admin/models/{id}/promote", kThrone, A::Admin, &App::admin_promote},
       {"GET", "/api/admin/users/{id}/fires", kThrone, A::Admin, &App::admin_fires},
+      {"GET", "/api/admin/fires", kThrone, A::Admin, &App::admin_recent_fires},
       // tracking and confidence (the Throne shows them too)
       {"GET", "/api/tracking/signals", bit(Surface::Tracking) | kThrone, A::User, &App::tracking_signals},
       {"GET", "/api/tracking/stats", bit(Surface::Tracking) | kThrone, A::User, &App::tracking_stats},
@@ -259,7 +260,9 @@ std::optional<Principal> App::authenticate(const Request& req, std::string* fail
       *failure = "unsupported authorization scheme";
       return std::nullopt;
     }
-    auto tok = store::AuthRepo(d_.db).verify_api_token(authz.substr(7), now);
+    // Last use is recorded at most once a minute: a write per request cost a WAL commit (and its
+    // checkpoints) on every API call.
+    auto tok = store::AuthRepo(d_.db).verify_api_token(authz.substr(7), now, 60'000'000'000LL);
     if (!tok) {
       *failure = "store unavailable";
       return std::nullopt;
@@ -623,17 +626,18 @@ void App::on_timer() {
 void App::offer_missions() {
   const int64_t mono = d_.clock.mono_ns();
   while (!pending_offers_.empty() && pending_offers_.front().until_mono_ns < mono) pending_offers_.pop_front();
-  if (pending_offers_.empty()) return;
-  const auto users = hub_.users(Surface::Trader);
-  if (users.empty()) return;
+  if (pending_offers_.empty() || hub_.count(Surface::Trader) == 0) return;
+  // One query per pending signal (its missions, index missions_signal), not one per connected user:
+  // with thousands of traders online the per-user lookups held the HTTP thread for a long time.
   store::MissionRepo missions(d_.db);
   for (const auto& offer : pending_offers_) {
-    for (const auto& u : users) {
-      auto m = missions.find(u, offer.signal_id);
-      if (!m || !*m || offered_missions_.count((*m)->mission_id)) continue;
-      offered_missions_.insert((*m)->mission_id);
-      auto msg = std::make_shared<const std::string>(nlohmann::json{{"type", "mission"}, {"data", mission_json(**m)}}.dump());
-      metrics_.ws_sent(hub_.send_to_user(u, Surface::Trader, msg));
+    auto ms = missions.for_signal(offer.signal_id);
+    if (!ms) continue;
+    for (const auto& m : *ms) {
+      if (offered_missions_.count(m.mission_id) || !hub_.has_user(m.user_id, Surface::Trader)) continue;
+      offered_missions_.insert(m.mission_id);
+      auto msg = std::make_shared<const std::string>(nlohmann::json{{"type", "mission"}, {"data", mission_json(m)}}.dump());
+      metrics_.ws_sent(hub_.send_to_user(m.user_id, Surface::Trader, msg));
     }
   }
 }

@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <variant>
 
 #include "bitten/core/clock.hpp"
@@ -149,6 +150,7 @@ class App {
   void admin_promote(Ctx& c);
   void admin_rollback(Ctx& c);
   void admin_fires(Ctx& c);
+  void admin_recent_fires(Ctx& c);
   // tracking (8890) and confidence (8891)
   void tracking_signals(Ctx& c);
   void tracking_stats(Ctx& c);
@@ -160,6 +162,7 @@ class App {
   void publish_fire(const store::FireRecord& f);
   nlohmann::json mission_json(const store::MissionRecord& m);
   std::optional<store::SignalRecord> find_signal(const std::string& signal_id);
+  const std::string* signal_json(const std::string& signal_id);  // to_json(signal).dump(), cached by id
   risk::QuoteSource quotes();
   void on_signal(const nlohmann::json& data);
   void on_fire_event(const std::string& user_id, const nlohmann::json& data);
@@ -177,6 +180,7 @@ class App {
   LiveMarket market_;
   int64_t started_mono_ns_;
   std::deque<store::SignalRecord> live_signals_;  // newest first, from 5557
+  std::unordered_map<std::string, std::string> signal_json_;  // signal_id -> serialised (signals never change)
   struct PendingOffer {
     std::string signal_id;
     int64_t until_mono_ns;

@@ -7,6 +7,7 @@ namespace bitten::webapp {
 uint64_t WsHub::add(WsClient client) {
   const uint64_t id = next_id_++;
   by_user_.emplace(client.user_id, id);
+  ++per_surface_[static_cast<size_t>(client.surface)];
   clients_.emplace(id, std::move(client));
   return id;
 }
@@ -20,6 +21,7 @@ void WsHub::remove(uint64_t id) {
       by_user_.erase(u);
       break;
     }
+  --per_surface_[static_cast<size_t>(it->second.surface)];
   clients_.erase(it);
 }
 
@@ -53,10 +55,13 @@ size_t WsHub::send_to_admins(const WsPayload& msg) {
   return n;
 }
 
-size_t WsHub::count(Surface s) const {
-  size_t n = 0;
-  for (const auto& [_, c] : clients_) n += c.surface == s;
-  return n;
+size_t WsHub::count(Surface s) const { return per_surface_[static_cast<size_t>(s)]; }
+
+bool WsHub::has_user(const std::string& user_id, Surface s) const {
+  auto range = by_user_.equal_range(user_id);
+  for (auto it = range.first; it != range.second; ++it)
+    if (clients_.at(it->second).surface == s) return true;
+  return false;
 }
 
 std::vector<std::string> WsHub::users(Surface s) const {

@@ -1,6 +1,7 @@
 #pragma once
 // Who is connected over WebSocket, and who is entitled to which message. Used by the HTTP thread
 // only; the transport supplies each client's send function (which queues without blocking).
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -36,6 +37,8 @@ class WsHub {
 
   size_t size() const { return clients_.size(); }
   size_t count(Surface s) const;
+  // Whether the user has a client on the surface.
+  bool has_user(const std::string& user_id, Surface s) const;
   // Distinct users connected on a surface.
   std::vector<std::string> users(Surface s) const;
   uint64_t dropped() const { return dropped_; }
@@ -46,6 +49,7 @@ class WsHub {
   std::map<uint64_t, WsClient> clients_;
   std::multimap<std::string, uint64_t> by_user_;
   uint64_t dropped_ = 0;
+  std::array<size_t, 4> per_surface_{};  // clients per Surface (count() is called on every open/close)
 };
 
 }  // namespace bitten::webapp

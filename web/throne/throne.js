@@ -91,7 +91,31 @@
       el('tr', {}, el('td', {}, fmtTime(a.ts_ns)), el('td', {}, a.actor), el('td', {}, a.action), el('td', {}, a.target),
         el('td', { class: 'muted' }, typeof a.detail === 'string' ? a.detail : JSON.stringify(a.detail))))));
   }
-  function refreshAll() { refreshHalt(); refreshUsers(); refreshEas(); refreshModels(); refreshAudit(); refreshHealth(); }
+  // Every user's fires, newest first: loaded once, then kept current by "fire" events over /ws.
+  const fires = new Map();
+  const stateClass = (s) => (s === 'FILLED' || s === 'CLOSED' ? 'ok' : s === 'QUEUED' || s === 'SENT' ? 'warn' : 'bad');
+  function renderFires() {
+    const rows = [...fires.values()].sort((a, b) => (b.requested_ns || 0) - (a.requested_ns || 0)).slice(0, 50);
+    $('#fires').replaceChildren(table(['When', 'User', 'Fire', 'Mode', 'Order', 'Lot', 'State', 'Result'], rows.map((f) =>
+      el('tr', { 'data-fire': f.fire_id }, el('td', {}, fmtTime(f.requested_ns)), el('td', {}, f.user_id || '–'), el('td', { class: 'muted' }, f.fire_id),
+        el('td', {}, f.mode || '–'), el('td', {}, `${f.symbol || ''} ${f.direction || ''}`), el('td', { class: 'num' }, f.lot ?? '–'),
+        el('td', {}, el('span', { class: 'badge ' + stateClass(f.state) }, f.state || '?'), f.reason ? el('span', { class: 'muted' }, ' ' + f.reason) : ''),
+        el('td', { class: 'num' }, f.pnl !== null && f.pnl !== undefined ? money(f.pnl) : f.close_result || '–')))));
+  }
+  async function refreshFires() {
+    const r = await api('/api/admin/fires?limit=50');
+    if (!r.ok) return;
+    fires.clear();
+    for (const f of r.data.fires) fires.set(f.fire_id, f);
+    renderFires();
+  }
+  function onFireEvent(d) {
+    if (!d.fire_id) return;
+    fires.set(d.fire_id, Object.assign(fires.get(d.fire_id) || {}, d));  // events may carry part of the row
+    while (fires.size > 200) fires.delete([...fires.values()].sort((a, b) => (a.requested_ns || 0) - (b.requested_ns || 0))[0].fire_id);
+    renderFires();
+  }
+  function refreshAll() { refreshHalt(); refreshUsers(); refreshEas(); refreshModels(); refreshAudit(); refreshHealth(); refreshFires(); }
   refreshAll();
   setInterval(refreshHealth, 3000);
   setInterval(refreshEas, 10000);
@@ -108,5 +132,6 @@
     while (ul.children.length > 100) ul.lastChild.remove();
     if (msg.type === 'ea') refreshEas();
     if (msg.type === 'model') refreshModels();
-  }, (up) => { const b = $('#ws-state'); b.textContent = up ? 'live' : 'reconnecting'; b.className = 'badge ' + (up ? 'ok' : 'warn'); });
+    if (msg.type === 'fire') onFireEvent(d);
+  }, (up) => { if (up) refreshFires(); const b = $('#ws-state'); b.textContent = up ? 'live' : 'reconnecting'; b.className = 'badge ' + (up ? 'ok' : 'warn'); });
 })();

@@ -62,6 +62,27 @@ Result<std::optional<ApiTokenRecord>> AuthRepo::verify_api_token(const std::stri
   });
 }
 
+Result<std::optional<ApiTokenRecord>> AuthRepo::verify_api_token(const std::string& token, int64_t now_ns,
+                                                                  int64_t touch_after_ns) {
+  return guarded("verify api token", [&]() -> Result<std::optional<ApiTokenRecord>> {
+    const std::string h = sha256_hex(token);
+    SQLite::Statement q(db_.sql(),
+                        std::string("SELECT ") + kTokCols + " FROM api_tokens WHERE token_hash = ? AND revoked_ns IS NULL");
+    q.bind(1, h);
+    if (!q.executeStep()) return std::optional<ApiTokenRecord>{};
+    ApiTokenRecord t = read_token(q);
+    q.reset();
+    if (!t.last_used_ns || now_ns - *t.last_used_ns >= touch_after_ns) {
+      SQLite::Statement u(db_.sql(), "UPDATE api_tokens SET last_used_ns = ? WHERE token_id = ?");
+      bind_i64(u, 1, now_ns);
+      u.bind(2, t.token_id);
+      u.exec();
+      t.last_used_ns = now_ns;
+    }
+    return std::optional<ApiTokenRecord>(std::move(t));
+  });
+}
+
 Status AuthRepo::revoke_api_token(const std::string& token_id, int64_t now_ns) {
   return guarded("revoke api token", [&]() -> Status {
     SQLite::Statement q(db_.sql(), "UPDATE api_tokens SET revoked_ns = ? WHERE token_id = ? AND revoked_ns IS NULL");

@@ -423,6 +423,19 @@ Result<std::vector<FireRecord>> FireRepo::for_user(const std::string& user_id, i
   });
 }
 
+Result<std::vector<FireRecord>> FireRepo::recent(int limit, std::optional<int64_t> before_ns) {
+  return guarded("recent fires", [&]() -> Result<std::vector<FireRecord>> {
+    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kFireCols +
+                                       " FROM fires WHERE requested_ns < ? "
+                                       "ORDER BY requested_ns DESC, fire_id DESC LIMIT ?");
+    bind_i64(q, 1, before_ns.value_or(INT64_MAX));
+    q.bind(2, limit);
+    std::vector<FireRecord> out;
+    while (q.executeStep()) out.push_back(read_fire(q));
+    return out;
+  });
+}
+
 Result<std::vector<FireRecord>> FireRepo::in_flight_for_user(const std::string& user_id) {
   return guarded("in-flight fires", [&]() -> Result<std::vector<FireRecord>> {
     SQLite::Statement q(db_.sql(), std::string("SELECT ") + kFireCols +

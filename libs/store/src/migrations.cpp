@@ -247,11 +247,22 @@ CREATE TABLE system_flags (
 );
 )SQL";
 
+// Version 2: a per-user auto-fire minimum probability (NULL: risk.json's auto_fire.min_probability
+// applies); an index for the Throne's "recent fires across all users"; an index for finding a
+// signal's missions (the webapp offers them to connected users).
+constexpr std::string_view kV2 = R"SQL(
+ALTER TABLE user_modes ADD COLUMN auto_min_probability REAL
+  CHECK (auto_min_probability IS NULL OR (auto_min_probability >= 0.5 AND auto_min_probability <= 0.99));
+CREATE INDEX fires_requested ON fires(requested_ns);
+CREATE INDEX missions_signal ON missions(signal_id);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "initial schema (design §7)", kV1},
+      {2, "user_modes.auto_min_probability; fires(requested_ns), missions(signal_id) indexes", kV2},
   };
   return all;
 }

@@ -67,6 +67,16 @@ Result<std::optional<MissionRecord>> MissionRepo::find(const std::string& user_i
   });
 }
 
+Result<std::vector<MissionRecord>> MissionRepo::for_signal(const std::string& signal_id) {
+  return guarded("missions for signal", [&]() -> Result<std::vector<MissionRecord>> {
+    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kCols + " FROM missions WHERE signal_id = ? ORDER BY user_id");
+    q.bind(1, signal_id);
+    std::vector<MissionRecord> out;
+    while (q.executeStep()) out.push_back(read_mission(q));
+    return out;
+  });
+}
+
 Result<std::vector<MissionRecord>> MissionRepo::active_for_user(const std::string& user_id, int64_t now_ns,
                                                                 int limit) {
   return guarded("active missions", [&]() -> Result<std::vector<MissionRecord>> {

@@ -132,6 +132,18 @@ Result<std::vector<SignalRecord>> SignalRepo::recent(int limit, std::optional<in
   });
 }
 
+Result<std::vector<SignalRepo::Key>> SignalRepo::recent_keys(int limit, std::optional<int64_t> before_ns) {
+  return guarded("recent signal keys", [&]() -> Result<std::vector<Key>> {
+    SQLite::Statement q(db_.sql(), "SELECT signal_id, detected_ns, accepted FROM signals WHERE detected_ns < ? "
+                                   "ORDER BY detected_ns DESC, signal_id DESC LIMIT ?");
+    bind_i64(q, 1, before_ns.value_or(INT64_MAX));
+    q.bind(2, limit);
+    std::vector<Key> out;
+    while (q.executeStep()) out.push_back({q.getColumn(0).getString(), i64(q.getColumn(1)), q.getColumn(2).getInt() != 0});
+    return out;
+  });
+}
+
 Result<int64_t> SignalRepo::count_since(int64_t since_ns) {
   return guarded("count signals", [&]() -> Result<int64_t> {
     SQLite::Statement q(db_.sql(), "SELECT COUNT(*) FROM signals WHERE detected_ns >= ?");

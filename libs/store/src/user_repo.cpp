@@ -141,4 +141,29 @@ Result<std::vector<std::string>> UserRepo::users_in_mode(const std::string& mode
   });
 }
 
+Result<std::optional<double>> UserRepo::auto_min_probability(const std::string& user_id) {
+  return guarded("auto min probability", [&]() -> Result<std::optional<double>> {
+    SQLite::Statement q(db_.sql(), "SELECT auto_min_probability FROM user_modes WHERE user_id = ?");
+    q.bind(1, user_id);
+    if (!q.executeStep() || q.getColumn(0).isNull()) return std::optional<double>{};
+    return std::optional<double>(q.getColumn(0).getDouble());
+  });
+}
+
+Status UserRepo::set_auto_min_probability(const std::string& user_id, std::optional<double> p, int64_t now_ns) {
+  return guarded("set auto min probability", [&]() -> Status {
+    if (p && !(*p >= kMinAutoProbability && *p <= kMaxAutoProbability))
+      return make_error("bad_input", "auto_min_probability must be within [0.5, 0.99]");
+    SQLite::Statement q(db_.sql(),
+                        "INSERT INTO user_modes (user_id, mode, auto_min_probability, updated_ns) VALUES (?, 'SELECT', ?, ?) "
+                        "ON CONFLICT(user_id) DO UPDATE SET auto_min_probability = excluded.auto_min_probability, "
+                        "updated_ns = excluded.updated_ns");
+    q.bind(1, user_id);
+    if (p) q.bind(2, *p); else q.bind(2);
+    bind_i64(q, 3, now_ns);
+    q.exec();
+    return ok_status();
+  });
+}
+
 }  // namespace bitten::store

@@ -67,6 +67,7 @@ TEST_F(WebApp, EveryProtectedRouteWithoutAuthIs401) {
       {"GET", "/api/admin/audit", Surface::Throne},  {"GET", "/api/admin/health", Surface::Throne},
       {"GET", "/api/admin/models", Surface::Throne}, {"POST", "/api/admin/models/v1/promote", Surface::Throne},
       {"POST", "/api/admin/models/rollback", Surface::Throne}, {"GET", "/api/admin/users/u1/fires", Surface::Throne},
+      {"GET", "/api/admin/fires", Surface::Throne},
       {"GET", "/api/tracking/signals", Surface::Tracking}, {"GET", "/api/tracking/stats", Surface::Tracking},
       {"GET", "/api/confidence/calibration", Surface::Confidence}, {"GET", "/api/confidence/models", Surface::Confidence},
   };

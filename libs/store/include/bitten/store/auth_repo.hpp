@@ -21,6 +21,10 @@ class AuthRepo {
   Result<NewApiToken> create_api_token(const std::string& user_id, const std::string& name, int64_t now_ns);
   // The live (not revoked) token with this value; records last use.
   Result<std::optional<ApiTokenRecord>> verify_api_token(const std::string& token, int64_t now_ns);
+  // The same check, but last use is written only when the stored value is older than touch_after_ns
+  // (a busy API client otherwise costs one write transaction per request).
+  Result<std::optional<ApiTokenRecord>> verify_api_token(const std::string& token, int64_t now_ns,
+                                                         int64_t touch_after_ns);
   Status revoke_api_token(const std::string& token_id, int64_t now_ns);
   Result<std::vector<ApiTokenRecord>> tokens_for_user(const std::string& user_id);
 

@@ -93,6 +93,8 @@ class FireRepo {
   // Reads for the web and the risk snapshot.
   Result<std::vector<FireRecord>> for_user(const std::string& user_id, int limit,
                                            std::optional<int64_t> before_ns = std::nullopt);
+  // Every user's fires, newest request first (the Throne's feed); before_ns pages backwards.
+  Result<std::vector<FireRecord>> recent(int limit, std::optional<int64_t> before_ns = std::nullopt);
   Result<std::vector<FireRecord>> in_flight_for_user(const std::string& user_id);
   Result<int> open_fires_count(const std::string& user_id);  // in-flight + FILLED
   Result<int> slots_used(const std::string& user_id);        // open positions + in-flight fires

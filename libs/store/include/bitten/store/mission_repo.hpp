@@ -22,6 +22,8 @@ class MissionRepo {
   Result<MissionCreated> create(const MissionRecord& m);
   Result<std::optional<MissionRecord>> get(const std::string& mission_id);
   Result<std::optional<MissionRecord>> find(const std::string& user_id, const std::string& signal_id);
+  // Every user's mission for one signal, by user_id (the webapp offers them to connected users).
+  Result<std::vector<MissionRecord>> for_signal(const std::string& signal_id);
   // The user's missions that have not expired at now_ns, newest first.
   Result<std::vector<MissionRecord>> active_for_user(const std::string& user_id, int64_t now_ns, int limit);
 

@@ -24,6 +24,14 @@ class SignalRepo {
   Result<std::vector<SignalRecord>> recent(int limit, std::optional<int64_t> before_ns = std::nullopt);
   Result<int64_t> count_since(int64_t since_ns);
 
+  struct Key {
+    std::string signal_id;
+    int64_t detected_ns = 0;
+    bool accepted = false;
+  };
+  // recent() without the rows: for callers that cache each (immutable) signal by id.
+  Result<std::vector<Key>> recent_keys(int limit, std::optional<int64_t> before_ns = std::nullopt);
+
  private:
   Database& db_;
 };

@@ -29,6 +29,14 @@ class UserRepo {
   Status set_mode(const std::string& user_id, const std::string& mode, int64_t now_ns);
   Result<std::vector<std::string>> users_in_mode(const std::string& mode);
 
+  // The user's own auto-fire minimum model probability; nullopt when never set (risk.json's
+  // auto_fire.min_probability applies). Setting it touches nothing else (the mode stays as it is,
+  // SELECT when the user had no row). Error "bad_input" outside [kMinAutoProbability, kMaxAutoProbability].
+  static constexpr double kMinAutoProbability = 0.5;
+  static constexpr double kMaxAutoProbability = 0.99;
+  Result<std::optional<double>> auto_min_probability(const std::string& user_id);
+  Status set_auto_min_probability(const std::string& user_id, std::optional<double> p, int64_t now_ns);
+
  private:
   Database& db_;
 };
