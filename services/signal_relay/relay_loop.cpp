@@ -61,7 +61,9 @@ Status run_relay_loop(const RelayConfig& cfg, RelayLoopDeps deps, const std::fun
       auto env = schema::decode_envelope(frames[1]);
       if (!env) return;
       auto t = schema::tick_from_json(env->data);
-      if (t) quotes.update(t->symbol, t->bid, t->ask, t->time_ns);
+      // Stamped when it arrived: the risk engine's quote-age rule is about freshness here and now,
+      // and a replayed tick's event time may be days from our clock.
+      if (t) quotes.update(t->symbol, t->bid, t->ask, clock.now_ns());
     }, 4096);
   }
   loop.add(signals, [&](messaging::Frames& frames) {

@@ -89,6 +89,7 @@ App::App(AppDeps deps)
       {"GET", "/auth/config", kAll, A::Public, &App::auth_config},
       {"POST", "/auth/telegram", kAll, A::Public, &App::auth_telegram},
       {"POST", "/auth/webapp", kAll, A::Public, &App::auth_webapp},
+      {"POST", "/auth/token", kAll, A::Public, &App::auth_token},
       {"GET", "/auth/telegram/callback", kAll, A::Public, &App::auth_telegram_redirect},
       {"POST", "/auth/logout", kAll, A::User, &App::auth_logout},
       {"GET", "/api/me", kAll, A::User, &App::me},
@@ -438,6 +439,41 @@ void App::sign_in(Ctx& c, const Result<TelegramIdentity>& id, bool redirect) {
     }
     user = nu;
   }
+  start_session(c, *user, redirect);
+}
+
+// Operators without Telegram (and the demo) sign in on a page with an API token from
+// `bitten-admin create-token`; the page then holds a session cookie like a Telegram user.
+void App::auth_token(Ctx& c) {
+  const int64_t now = d_.clock.now_ns();
+  if (!login_limiter_.allow("ip:" + c.req.remote_ip, now)) {
+    c.reply(error_response(429, "rate_limited"));
+    return;
+  }
+  if (!c.body.contains("token") || !c.body["token"].is_string()) {
+    c.reply(error_response(400, "bad_payload", "token (string) required"));
+    return;
+  }
+  auto tok = store::AuthRepo(d_.db).verify_api_token(c.body["token"].get<std::string>(), now, 60'000'000'000LL);
+  if (!tok) {
+    c.reply(error_response(503, "store_unavailable"));
+    return;
+  }
+  if (!*tok) {
+    c.reply(error_response(401, "bad_token", "invalid or revoked token"));
+    return;
+  }
+  auto u = store::UserRepo(d_.db).get((*tok)->user_id);
+  if (!u || !*u) {
+    c.reply(error_response(401, "bad_token", "the token's user no longer exists"));
+    return;
+  }
+  start_session(c, **u, false);
+}
+
+void App::start_session(Ctx& c, const store::UserRecord& u, bool redirect) {
+  const store::UserRecord* user = &u;
+  const int64_t now = d_.clock.now_ns();
   auto cookie = store::AuthRepo(d_.db).create_session(user->user_id, now, d_.config.session_ttl_s * 1'000'000'000LL);
   if (!cookie) {
     c.reply(error_response(503, "store_unavailable"));
@@ -552,7 +588,7 @@ void App::on_bus_message(const std::string& topic, const std::string& payload) {
   }
   if (topic.rfind("tick.", 0) == 0) {
     auto t = schema::tick_from_json(env->data);
-    if (t) market_.on_tick(t->symbol, t->bid, t->ask, t->time_ns);
+    if (t) market_.on_tick(t->symbol, t->bid, t->ask, t->time_ns, d_.clock.now_ns());
     else metrics_.count("bus_bad_tick");
   } else if (topic.rfind("bar.M1.", 0) == 0) {
     auto b = schema::bar_from_json(env->data);

@@ -116,6 +116,8 @@ class App {
   // auth routes
   void auth_telegram(Ctx& c);
   void auth_webapp(Ctx& c);
+  void auth_token(Ctx& c);
+  void start_session(Ctx& c, const store::UserRecord& user, bool redirect);
   void auth_telegram_redirect(Ctx& c);
   void auth_logout(Ctx& c);
   void auth_config(Ctx& c);

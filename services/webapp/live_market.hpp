@@ -18,7 +18,9 @@ class LiveMarket {
  public:
   explicit LiveMarket(size_t bars_keep) : keep_(bars_keep) {}
 
-  void on_tick(const std::string& symbol, double bid, double ask, int64_t time_ns);
+  // time_ns (event time) builds the bars; recv_ns (our clock) stamps the quote the risk engine
+  // judges for freshness. recv_ns = 0 means "same as time_ns".
+  void on_tick(const std::string& symbol, double bid, double ask, int64_t time_ns, int64_t recv_ns = 0);
   void on_ea_bar(const std::string& symbol, const market::EaBar& bar);
 
   std::optional<risk::Quote> quote(std::string_view symbol) const;

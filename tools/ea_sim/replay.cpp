@@ -228,7 +228,7 @@ int64_t whole_week_shift_to(int64_t first_ns, int64_t now_ns) {
   return ((now_ns - first_ns) / kWeekNs) * kWeekNs;
 }
 
-ReplayMerge::ReplayMerge(const std::vector<SymbolFeed>& feeds, int64_t shift_ns, bool loop)
+ReplayMerge::ReplayMerge(const std::vector<SymbolFeed>& feeds, int64_t shift_ns, bool loop, int64_t loop_align_s)
     : feeds_(feeds), pos_(feeds.size(), 0), shift_ns_(shift_ns), loop_(loop) {
   int64_t first = INT64_MAX, last = INT64_MIN;
   for (const auto& f : feeds_) {
@@ -238,8 +238,9 @@ ReplayMerge::ReplayMerge(const std::vector<SymbolFeed>& feeds, int64_t shift_ns,
     last = std::max(last, f.quotes.back().time_ns);
   }
   first_ns_ = total_ ? first : 0;
-  // One pass later by whole weeks, at least one week, so weekdays and sessions are preserved.
-  loop_period_ns_ = total_ ? ((last - first) / kWeekNs + 1) * kWeekNs : kWeekNs;
+  // The next pass starts a whole number of alignment periods later (at least one).
+  const int64_t align = std::max<int64_t>(1, loop_align_s) * 1'000'000'000LL;
+  loop_period_ns_ = total_ ? ((last - first) / align + 1) * align : align;
   find_head();
 }
 

@@ -86,7 +86,9 @@ struct ReplayEvent {
 // stay where they were.
 class ReplayMerge {
  public:
-  ReplayMerge(const std::vector<SymbolFeed>& feeds, int64_t shift_ns, bool loop);
+  // Each pass starts loop_align_s-aligned after the previous one's first quote: a week keeps
+  // weekdays and sessions; a minute replays a short excerpt back to back (the demo).
+  ReplayMerge(const std::vector<SymbolFeed>& feeds, int64_t shift_ns, bool loop, int64_t loop_align_s = 7 * 86400);
   bool empty() const;  // no events at all
   // The next event's time, or INT64_MAX when the data has ended (never, when looping).
   int64_t peek_time() const;

@@ -60,6 +60,8 @@ Result<SimConfig> SimConfig::read(runtime::ConfigReader& cfg) {
   c.eas = cfg.get<int>("eas", c.eas);
   c.uuid_prefix = cfg.get<std::string>("uuid_prefix", c.uuid_prefix);
   c.random_uuids = cfg.get<bool>("random_uuids", c.random_uuids);
+  c.loop_align_s = cfg.get<int64_t>("loop_align_s", c.loop_align_s);
+  if (c.loop_align_s < 1) cfg.fail("loop_align_s", "must be at least 1 second");
   c.chart_symbol = cfg.get<std::string>("chart_symbol", c.chart_symbol);
   c.poll_on_chart_tick = cfg.get<bool>("poll_on_chart_tick", c.poll_on_chart_tick);
   c.instant_poll_interval_ms = cfg.get<int64_t>("instant_poll_interval_ms", c.instant_poll_interval_ms);

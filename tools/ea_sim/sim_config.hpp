@@ -21,7 +21,8 @@ struct SimConfig {
   std::string data_dir;  // base folder of relative feed paths ("" = working directory)
 
   double speed = 60;          // replay seconds per wall second; 0 = as fast as possible
-  bool loop = true;           // repeat the data (each pass shifted by whole weeks)
+  bool loop = true;           // repeat the data (each pass shifted by whole loop_align_s periods)
+  int64_t loop_align_s = 7 * 86400;
   bool shift_to_now = false;  // shift by whole weeks so the data lands in the last week
   int64_t shift_s = 0;        // extra fixed shift (added)
   int64_t broker_offset_s = 0;  // broker time = UTC + this, in every timestamp written

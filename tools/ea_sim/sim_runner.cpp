@@ -38,7 +38,7 @@ Status SimRunner::open(int64_t wall_now_ns) {
     if (!f.quotes.empty()) first = std::min(first, f.quotes.front().time_ns);
   int64_t shift = config_.shift_s * kNsPerSecond;
   if (config_.shift_to_now) shift += whole_week_shift_to(first + shift, wall_now_ns);
-  merge_ = std::make_unique<ReplayMerge>(feeds_, shift, config_.loop);
+  merge_ = std::make_unique<ReplayMerge>(feeds_, shift, config_.loop, config_.loop_align_s);
   if (merge_->empty()) return make_error("bad_config", "the replay feeds hold no quotes");
   start_ns_ = now_ns_ = merge_->first_time();
 

@@ -91,6 +91,19 @@ const B = (() => {
     } else if (slot) {
       slot.textContent = 'Telegram sign-in is not configured on this server (bot_username).';
     }
+    // Operators and the demo: an API token from `bitten-admin create-token`.
+    if (slot) {
+      const form = document.createElement('form');
+      form.id = 'token-form';
+      form.innerHTML = '<label>Or sign in with an access token <input id="token-input" type="password" autocomplete="off" placeholder="bt_…"></label> <button type="submit">Sign in</button>';
+      form.addEventListener('submit', async (ev) => {
+        ev.preventDefault();
+        const r = await api('/auth/token', { method: 'POST', body: { token: $('#token-input').value.trim() } });
+        if (r.ok) location.reload();
+        else showLoginError(r.data && (r.data.message || r.data.error));
+      });
+      slot.after(form);
+    }
     return null;
   }
   function connect(onMessage, onState) {

@@ -50,7 +50,9 @@ RiskDecision evaluate(const RiskConfig& cfg, const SymbolTable& symbols, const F
   if (!s.mission || s.mission->user_id != s.user->user_id || !s.signal)
     return refuse(reason::kMissionNotFound, "no mission " + req.mission_id + " for this user");
   const auto& sig = *s.signal;
-  const int64_t expiry_ns = std::min(s.mission->expires_ns, sig.detected_ns + cfg.mission_expiry_s * kNsPerSec);
+  // Both on the clock the mission was offered by (the signal's event time may be a replay's): a
+  // stored expiry can never stretch the configured lifetime.
+  const int64_t expiry_ns = std::min(s.mission->expires_ns, s.mission->created_ns + cfg.mission_expiry_s * kNsPerSec);
   if (req.now_ns >= expiry_ns)
     return refuse(reason::kMissionExpired, "mission expired " + std::to_string((req.now_ns - expiry_ns) / kNsPerSec) + " s ago");
   if (!tier->classes.count(sig.signal_class))

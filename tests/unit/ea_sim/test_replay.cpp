@@ -122,6 +122,19 @@ TEST(Replay, MergeIsTimeOrderedAndLoopsByWholeWeeks) {
   EXPECT_EQ(looped.passes(), 1u);
 }
 
+// The demo's short excerpt is replayed back to back: the next pass starts on the next whole
+// minute after the data, not a week later (which at x600 would be 17 minutes of silence).
+TEST(Replay, LoopAlignmentOfAMinuteReplaysBackToBack) {
+  const int64_t min = 60'000'000'000LL;
+  SymbolFeed a{"EURUSD", {{0, 1, 2}, {90 * min, 1, 2}}, {}, false};
+  std::vector<SymbolFeed> feeds{a};
+  ReplayMerge m(feeds, 0, true, 60);
+  ReplayEvent e;
+  ASSERT_TRUE(m.next(e) && m.next(e) && m.next(e));
+  EXPECT_EQ(e.time_ns, 91 * min);
+  EXPECT_EQ(m.passes(), 1u);
+}
+
 TEST(Replay, ShiftToNowMovesWholeWeeksOnly) {
   const int64_t first = *parse_datetime("2014-05-08 12:00:00") * kNsPerSecond;  // a Thursday
   const int64_t now = *parse_datetime("2025-09-15 19:41:16") * kNsPerSecond;

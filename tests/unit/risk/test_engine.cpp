@@ -96,11 +96,17 @@ TEST_F(risk_Engine, MissionExpiry) {
   expect_approved();
 }
 
-TEST_F(risk_Engine, MissionExpiryAlsoBoundedBySignalAge) {
+TEST_F(risk_Engine, MissionExpiryAlsoBoundedByMissionAge) {
   snap.mission->expires_ns = kNow + 3600 * kSec;  // a relay bug cannot extend the 15 min
-  snap.signal->detected_ns = kNow - 900 * kSec;
+  snap.mission->created_ns = kNow - 900 * kSec;
   expect_refused(r::kMissionExpired);
-  snap.signal->detected_ns = kNow - 899 * kSec;
+  snap.mission->created_ns = kNow - 899 * kSec;
+  expect_approved();
+}
+
+// A replayed signal's event time can be days away from the wall clock the mission runs on.
+TEST_F(risk_Engine, MissionExpiryIgnoresTheSignalsEventTime) {
+  snap.signal->detected_ns = kNow - 7 * 86400 * kSec;
   expect_approved();
 }
 

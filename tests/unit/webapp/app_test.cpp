@@ -420,3 +420,24 @@ TEST_F(WebApp, BarsAreBuiltFromTicks) {
   EXPECT_GE(r["bars"].size(), 2u);
   EXPECT_EQ(get("/api/bars?symbol=EURUSD&tf=H4", t).status, 400);
 }
+
+TEST_F(WebApp, AnAccessTokenOpensABrowserSessionAndABadOneDoesNot) {
+  std::string m;
+  const std::string token = ready_trader("alice", &m);
+  auto login = req("POST", "/auth/token");
+  login.body = nlohmann::json{{"token", token}}.dump();
+  auto r = call(login);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(body(r)["user_id"], "alice");
+  const std::string session = cookie_value(r, kSessionCookie);
+  ASSERT_EQ(session.size(), 64u);
+  EXPECT_NE(set_cookie(r, kSessionCookie).find("HttpOnly"), std::string::npos);
+  auto me = req("GET", "/api/me");
+  me.headers["cookie"] = std::string(kSessionCookie) + "=" + session;
+  EXPECT_EQ(call(me).status, 200);
+
+  login.body = nlohmann::json{{"token", "bt_" + std::string(64, 'a')}}.dump();
+  EXPECT_EQ(call(login).status, 401);
+  login.body = R"({"token": 42})";
+  EXPECT_EQ(call(login).status, 400);
+}
