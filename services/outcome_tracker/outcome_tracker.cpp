@@ -367,7 +367,12 @@ void OutcomeTracker::start_fire(const store::FireRecord& f, std::vector<Event>& 
   base.tp = f.tp;
   base.pip_size = sym->pip_size;
   base.horizon_ns = cfg_.fire_horizon_ns();
-  const grading::TradeSpec spec = base.from_fill(*f.fill_price, *f.filled_ns);
+  // Grading runs on event time. The fill is stamped by our clock, which for a replaying source (the
+  // simulator) can be days away from the ticks' event time: the market's "now" at the fill is the
+  // last quote seen for the symbol, so grading starts there when we have one.
+  int64_t start_ns = *f.filled_ns;
+  if (auto it = recent_.find(f.symbol); it != recent_.end() && !it->second.empty()) start_ns = it->second.back().time_ns;
+  const grading::TradeSpec spec = base.from_fill(*f.fill_price, start_ns);
   auto g = grading::Grader::create(spec);
   if (!g) {
     done_fires_.insert(f.fire_id);
