@@ -441,3 +441,57 @@ TEST_F(WebApp, AnAccessTokenOpensABrowserSessionAndABadOneDoesNot) {
   login.body = R"({"token": 42})";
   EXPECT_EQ(call(login).status, 400);
 }
+
+// Each risk rule's refusal reaches the trader through POST /api/fire as 422 with its reason code
+// (the engine's own tests prove each rule; this proves the API carries every one of them).
+TEST_F(WebApp, RiskRefusalsSurfaceThroughTheApiWithTheirReason) {
+  constexpr int64_t kSec = 1'000'000'000LL;
+  auto fire = [&](const std::string& token, const std::string& mission, const std::string& key) {
+    return post("/api/fire", {{"mission_id", mission}, {"idempotency_key", key}}, token);
+  };
+  auto expect_refused = [&](const Response& r, const std::string& reason) {
+    EXPECT_EQ(r.status, 422) << reason << ": " << r.body;
+    EXPECT_EQ(body(r)["reason"], reason) << r.body;
+    EXPECT_EQ(body(r)["state"], "REJECTED") << r.body;
+  };
+  std::string m;
+
+  // Quotes: the spread, the stop and the target are judged against the live quote.
+  auto t1 = ready_trader("spread", &m);
+  tick("EURUSD", 1.10000, 1.10090);
+  expect_refused(fire(t1, m, "k1"), "spread_too_wide");
+  auto t2 = ready_trader("stop", &m);
+  tick("EURUSD", 1.09700, 1.09705);
+  expect_refused(fire(t2, m, "k2"), "stop_breached");
+  auto t3 = ready_trader("target", &m);
+  tick("EURUSD", 1.10500, 1.10505);
+  expect_refused(fire(t3, m, "k3"), "target_passed");
+
+  // The trader's own state: no EA, a SNIPER signal for a RAPID-only tier.
+  auto t4 = make_user("noea", "GLADIATOR");
+  auto s4 = make_signal("SIG_noea");
+  tick("EURUSD", 1.10000, 1.10005);
+  expect_refused(fire(t4, make_mission("noea", s4.signal_id), "k4"), "ea_not_linked");
+  auto t5 = make_user("rapidonly", "GLADIATOR");
+  link_ea("rapidonly", "ea-rapidonly");
+  auto s5 = make_signal("SIG_sniper", "SNIPER");
+  expect_refused(fire(t5, make_mission("rapidonly", s5.signal_id), "k5"), "signal_class_not_allowed");
+
+  // Slots (GLADIATOR has one) and one fire per mission.
+  auto t6 = ready_trader("slots", &m);
+  ASSERT_EQ(fire(t6, m, "k6a").status, 202);
+  expect_refused(fire(t6, m, "k6b"), "mission_already_fired");
+  auto s6 = make_signal("SIG_slots2");
+  expect_refused(fire(t6, make_mission("slots", s6.signal_id), "k6c"), "slots_full");
+
+  // Time: the EA goes quiet past its TTL; later the mission itself expires.
+  auto t7 = ready_trader("quiet", &m);
+  clock_.advance(120 * kSec);
+  tick("EURUSD", 1.10000, 1.10005);
+  expect_refused(fire(t7, m, "k7"), "ea_offline");
+  link_ea("quiet", "ea-quiet");  // it heartbeats again...
+  clock_.advance(800 * kSec);    // ...but the mission is now 920 s old
+  link_ea("quiet", "ea-quiet");
+  tick("EURUSD", 1.10000, 1.10005);
+  expect_refused(fire(t7, m, "k8"), "mission_expired");
+}
