@@ -68,6 +68,16 @@ int main(int argc, char** argv) {
       const int64_t now = env.clock.mono_ns();
       if (now - last_health >= env.health_interval_ms * 1'000'000) {
         last_health = now;
+        // Orders executed per fire_id, across every simulated terminal: the fault tests' proof that
+        // no fire was ever executed twice.
+        uint64_t executed = 0, twice = 0;
+        for (size_t i = 0; i < runner.ea_count(); ++i)
+          for (const auto& [fire_id, n] : runner.ea(i).counters().fires_executed) {
+            executed += n;
+            twice += n > 1 ? 1 : 0;
+          }
+        env.health.counter("fires_executed") = executed;
+        env.health.counter("fires_executed_twice") = twice;
         events.publish_health(env.health, env.health_interval_ms);
       }
     };
