@@ -10,7 +10,7 @@ APT_PACKAGES=(
   libzmq3-dev cppzmq-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev
   libxgboost-dev xgboost libboost-dev libgtest-dev libgmock-dev libbenchmark-dev libsimdjson-dev
   python3 python3-zmq python3-jsonschema
-  nodejs npm chromium chromium-driver
+  chromium chromium-driver
   clang libclang-rt-14-dev libssl-dev
 )
 
@@ -18,6 +18,9 @@ missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js may come from another packager (its npm inside): only install Debian's when there is none.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"
   SUDO=""
