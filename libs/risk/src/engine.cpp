@@ -59,9 +59,11 @@ RiskDecision evaluate(const RiskConfig& cfg, const SymbolTable& symbols, const F
     return refuse(reason::kSignalClassNotAllowed, "tier " + tier->name + " may not fire " + sig.signal_class + " signals");
   if (is_auto) {
     if (sig.probability) {
-      if (*sig.probability < cfg.auto_min_probability)
+      // The user's own minimum when set (0.5-0.99, validated where it is stored), else the fleet's.
+      const double min_p = s.auto_min_probability.value_or(cfg.auto_min_probability);
+      if (*sig.probability < min_p)
         return refuse(reason::kAutoProbabilityTooLow,
-                      "probability " + fmt(*sig.probability) + " < " + fmt(cfg.auto_min_probability));
+                      "probability " + fmt(*sig.probability) + " < " + fmt(min_p));
     } else if (!cfg.auto_allow_cold_start || sig.confidence < cfg.auto_cold_start_min_confidence) {
       return refuse(reason::kAutoProbabilityTooLow, "no model probability (cold start); rule confidence " +
                                                         fmt(sig.confidence));

@@ -39,6 +39,9 @@ Result<RiskSnapshot> FireService::load_snapshot(const FireRequest& req, const Qu
   auto mode = users.mode(req.user_id);
   if (!mode) return mode.error();
   s.user_mode = *mode;
+  auto min_p = users.auto_min_probability(req.user_id);
+  if (!min_p) return min_p.error();
+  s.auto_min_probability = *min_p;
   auto mission = store::MissionRepo(db_).get(req.mission_id);
   if (!mission) return mission.error();
   s.mission = *mission;

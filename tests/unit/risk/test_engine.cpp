@@ -118,6 +118,19 @@ TEST_F(risk_Engine, SignalClassPermission) {
   expect_approved();
 }
 
+TEST_F(risk_Engine, AutoFireUsesTheUsersOwnMinimumWhenSet) {
+  req.mode = FireMode::Auto;
+  snap.user_mode = "AUTO";
+  snap.auto_min_probability = 0.80;
+  snap.signal->probability = 0.79;
+  expect_refused(r::kAutoProbabilityTooLow);
+  snap.signal->probability = 0.80;
+  expect_approved();
+  snap.auto_min_probability = 0.55;  // a user may also accept more than the fleet default
+  snap.signal->probability = 0.56;
+  expect_approved();
+}
+
 TEST_F(risk_Engine, AutoFireMinimumProbability) {
   req.mode = FireMode::Auto;
   snap.user_mode = "AUTO";

@@ -45,6 +45,7 @@ struct RiskSnapshot {
   std::string global_halt_reason;
   std::optional<store::UserRecord> user;
   std::string user_mode = "SELECT";
+  std::optional<double> auto_min_probability;  // the user's own auto-fire minimum, if set
   std::optional<store::MissionRecord> mission;
   std::optional<store::SignalRecord> signal;
   std::optional<store::EaInstance> ea;  // the user's most recently seen bound EA
