@@ -1,5 +1,7 @@
 #include "outcome_tracker.hpp"
 
+#include "bitten/execution/events.hpp"
+
 #include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
@@ -18,32 +20,6 @@ nlohmann::json opt(const std::optional<T>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
-// The same shape as the execution daemons' fire_event (libs/execution events.cpp), for the CLOSED
-// transition this daemon makes.
-nlohmann::json fire_event_data(const store::FireRecord& f, int64_t ts_ns) {
-  return {{"fire_id", f.fire_id},
-          {"user_id", f.user_id},
-          {"state", std::string(store::to_string(f.state))},
-          {"prev_state", "FILLED"},
-          {"reason", f.reason},
-          {"reason_detail", f.reason_detail},
-          {"mission_id", opt(f.mission_id)},
-          {"signal_id", opt(f.signal_id)},
-          {"mode", f.mode},
-          {"ea_uuid", f.ea_uuid},
-          {"symbol", f.symbol},
-          {"direction", f.direction},
-          {"lot", f.lot},
-          {"sl", f.sl},
-          {"tp", f.tp},
-          {"ticket", opt(f.ticket)},
-          {"price", opt(f.fill_price)},
-          {"close_price", opt(f.close_price)},
-          {"close_result", opt(f.close_result)},
-          {"pnl", opt(f.pnl)},
-          {"inferred", f.close_inferred},
-          {"ts", ts_ns}};
-}
 }  // namespace
 
 nlohmann::json outcome_event_data(const schema::SignalMsg& s, const std::optional<store::FireRecord>& fire,
@@ -318,7 +294,9 @@ bool OutcomeTracker::write_fire_close(const Tracking& t, const grading::GradeRes
   }
   if (!tr->applied) return true;
   health_.add("fires_closed_inferred");
-  out.push_back({"fire." + f.user_id, kFireEventType, fire_event_data(tr->fire, r.outcome_ns)});
+  // The same event the execution daemons publish for every other transition.
+  const execution::Event e = execution::fire_event(tr->fire, store::FireState::FILLED, r.outcome_ns);
+  out.push_back({e.topic, e.type, e.data});
   if (f.signal_id) {
     store::OutcomeRecord o;
     o.signal_id = *f.signal_id;

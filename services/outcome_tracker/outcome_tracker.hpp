@@ -43,7 +43,6 @@ struct Event {
 };
 
 inline constexpr const char* kOutcomeType = "outcome";
-inline constexpr const char* kFireEventType = "fire_event";
 
 class OutcomeTracker {
  public:
