@@ -32,7 +32,7 @@ fi
 "$PM2" status --no-color || true
 cat <<MSG
 
-BITTEN is running (the EA simulator replays 2014-05-08 EURUSD/XAUUSD/NZDUSD prices at x60).
+BITTEN is running (the EA simulator replays 2014-05-08 EURUSD/XAUUSD/NZDUSD prices at x120).
   Trader dashboard     http://127.0.0.1:8888/
   Commander Throne     http://127.0.0.1:8899/
   Tracking             http://127.0.0.1:8890/
