@@ -1,5 +1,7 @@
 #include "trainer_job.hpp"
 
+#include <limits>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -320,10 +322,14 @@ Result<JobResult> run_training(const TrainerConfig& cfg, const std::vector<ml::L
   os << "walk-forward (expanding window, embargo " << cfg.horizon_min << " min):\n";
   for (size_t i = 0; i < folds.size(); ++i) {
     const auto& f = folds[i];
+    // A fold with one class only has no AUC (NaN, stored as null): print it as such, never throw.
+    auto num = [](const nlohmann::json& v) {
+      return v.is_number() ? v.get<double>() : std::numeric_limits<double>::quiet_NaN();
+    };
     os << "  fold " << i + 1 << ": train " << f["train_rows"].get<size_t>() << ", test " << f["test_rows"].get<size_t>()
-       << "  AUC " << fmt(f["model"]["auc"].get<double>(), 3) << " (baseline " << fmt(f["baseline"]["auc"].get<double>(), 3)
-       << ")  logloss " << fmt(f["model"]["log_loss"].get<double>()) << " (baseline "
-       << fmt(f["baseline"]["log_loss"].get<double>()) << ")  Brier " << fmt(f["model"]["brier"].get<double>()) << "\n";
+       << "  AUC " << fmt(num(f["model"]["auc"]), 3) << " (baseline " << fmt(num(f["baseline"]["auc"]), 3)
+       << ")  logloss " << fmt(num(f["model"]["log_loss"])) << " (baseline "
+       << fmt(num(f["baseline"]["log_loss"])) << ")  Brier " << fmt(num(f["model"]["brier"])) << "\n";
   }
   os << "validation calibration (predicted vs realised):\n  bucket       n   mean p  win rate\n";
   for (const auto& b : rep->validation_calibration) {
