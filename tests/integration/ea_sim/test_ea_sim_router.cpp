@@ -118,20 +118,20 @@ struct Rig {
 TEST(EaSimRouter, FireConfirmationThenStopOrTargetFromTheReplay) {
   Rig rig(true);
   const SimEa& ea = rig.runner->ea(0);
-  const double bid = ea.broker().account().balance > 0 ? 0 : 0;
-  (void)bid;
-  // Current quote from the simulated broker's view of the market.
-  rig.runner->advance_to(rig.runner->replay_now_ns() + kNsPerSecond);
   ea::FireCommand fire{rig.uuid, "SIM_IT_FIRE_1", "EURUSD", ea::Direction::Buy, 0, 0, 0, 0.10};
-  // A tight bracket on the ECB day: one side is reached within minutes.
+  // A tight bracket on the ECB day: one side is reached within minutes. The current quote is read
+  // from the TICK stream the EA sends; TCP delivery lags the replay, so drain everything that has
+  // arrived and step the replay only when the socket is empty (bounded by wall time and replay time).
   double mid = 0;
-  for (int i = 0; i < 100 && mid == 0; ++i) {
-    // The runner exposes quotes through the broker's mark-to-market; open a probe instead: read the TICK stream.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  for (int stepped = 0; mid == 0 && stepped < 3600 && std::chrono::steady_clock::now() < deadline;) {
     if (auto f = rig.server.telemetry.recv(true)) {
       if (auto m = rig.decoder.decode((*f)[0]); m && std::holds_alternative<ea::Tick>(*m) && std::get<ea::Tick>(*m).symbol == "EURUSD")
         mid = std::get<ea::Tick>(*m).bid;
     } else {
       rig.runner->advance_to(rig.runner->replay_now_ns() + kNsPerSecond);
+      ++stepped;
+      std::this_thread::yield();
     }
   }
   ASSERT_GT(mid, 0);
