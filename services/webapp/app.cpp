@@ -322,13 +322,16 @@ void App::serve_static(Ctx& c) {
     std::error_code ec;
     if (fs::is_regular_file(d_.config.charts_js, ec)) file = fs::path(d_.config.charts_js);
     cache = "public, max-age=86400";
-  } else if (c.path.rfind("/static/", 0) == 0) {
-    file = resolve_static_path(fs::path(d_.config.web_root) / "static", c.path.substr(8));
   } else {
-    // URL path is decoded already; resolve_static_path decodes again, so re-encode '%'.
+    // The URL path was decoded once in handle(); resolve_static_path decodes again, so '%' is
+    // re-encoded first: "%2573" must stay the literal name "%73", never become "s" (no double
+    // decoding, for /static/ as for the surface's own pages).
     std::string p;
     for (char ch : c.path) p += ch == '%' ? std::string("%25") : std::string(1, ch);
-    file = resolve_static_path(fs::path(d_.config.web_root) / surface_dir(c.req.surface), p);
+    if (c.path.rfind("/static/", 0) == 0)
+      file = resolve_static_path(fs::path(d_.config.web_root) / "static", p.substr(8));
+    else
+      file = resolve_static_path(fs::path(d_.config.web_root) / surface_dir(c.req.surface), p);
   }
   if (!file) {
     c.reply(error_response(404, "not_found"));
@@ -568,6 +571,7 @@ void App::get_metrics(Ctx& c) {
   std::string out;
   out.reserve(16 * 1024);
   health_.append_metrics(out, d_.clock.mono_ns());
+  metrics_.set_ws_dropped_total(hub_.dropped());
   metrics_.append(out);
   out += "# HELP bitten_webapp_uptime_seconds Seconds since the webapp started.\n"
          "# TYPE bitten_webapp_uptime_seconds gauge\nbitten_webapp_uptime_seconds " +

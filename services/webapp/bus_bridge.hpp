@@ -24,6 +24,9 @@ class BusBridge final : public Outbox {
 
   BusBridge(const WebConfig& config, std::string event_bus_endpoint, const Clock& clock, runtime::Health& health,
             int64_t health_interval_ms, Deliver deliver, Post post_to_http);
+  ~BusBridge() override;
+  BusBridge(const BusBridge&) = delete;
+  BusBridge& operator=(const BusBridge&) = delete;
 
   // Outbox, called on the HTTP thread.
   void send_command(std::string topic, std::string payload, std::function<void(bool)> done) override;
@@ -48,8 +51,10 @@ class BusBridge final : public Outbox {
   int64_t health_interval_ms_;
   Deliver deliver_;
   Post post_;
+  void ring();  // wakes the ZeroMQ loop: a queued fire leaves at once, not at the next timer tick
   std::mutex mu_;
   std::deque<Job> jobs_;
+  int wake_fd_ = -1;  // eventfd: the HTTP thread writes, the bus thread polls (no socket shared)
 };
 
 }  // namespace bitten::webapp

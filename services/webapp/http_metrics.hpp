@@ -16,7 +16,8 @@ class HttpMetrics {
   void record(const std::string& surface, const std::string& route, int status, double seconds);
   void ws_clients(const std::string& surface, int64_t n) { ws_clients_[surface] = n; }
   void ws_sent(uint64_t n = 1) { ws_sent_ += n; }
-  void ws_dropped(uint64_t n = 1) { ws_dropped_ += n; }
+  // The hub counts what it drops for slow clients; the metric reports its running total.
+  void set_ws_dropped_total(uint64_t total) { ws_dropped_ = total; }
   void count(const std::string& name, uint64_t n = 1) { counters_[name] += n; }
   uint64_t requests_total() const;
   void append(std::string& out) const;

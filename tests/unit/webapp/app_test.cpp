@@ -407,6 +407,12 @@ TEST_F(WebApp, WebSocketAuthAndFanOutGoOnlyToEntitledUsers) {
   EXPECT_EQ(got_a.size(), 2u);
   app_->on_timer();
   EXPECT_EQ(got_b.size(), 2u);  // offered once
+  // A client whose queue is full loses the message, and /metrics counts it.
+  app_->ws_opened(std::get<Principal>(pa), Surface::Trader, [](const WsPayload&) { return false; });
+  app_->on_bus_message("fire.alice", schema::encode(schema::Envelope{"fire", 1, "confirm_listener", 2, clock_.now_ns(),
+                                                                      {{"fire_id", "F1"}, {"state", "CLOSED"}}}));
+  EXPECT_EQ(got_a.size(), 3u);
+  EXPECT_NE(call(req("GET", "/metrics")).body.find("\nbitten_ws_messages_dropped_total 1\n"), std::string::npos);
   (void)bob;
 }
 

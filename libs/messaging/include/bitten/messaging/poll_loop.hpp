@@ -22,6 +22,9 @@ class PollLoop {
   // that one busy socket cannot starve timers.
   void add(Socket& socket, Handler handler, int max_batch = 256);
   void every(std::chrono::milliseconds period, TimerFn fn);
+  // A plain file descriptor (an eventfd another thread writes to wake this loop): on_readable is
+  // called when it is readable and must consume what made it so.
+  void add_fd(int fd, std::function<void()> on_readable);
 
   // Runs until stop() or until should_stop() returns true (checked at least every tick_ms).
   void run(const std::function<bool()>& should_stop = {}, int tick_ms = 50);
@@ -39,7 +42,12 @@ class PollLoop {
     TimerFn fn;
   };
   const Clock& clock_;
+  struct FdEntry {
+    int fd;
+    std::function<void()> on_readable;
+  };
   std::vector<Entry> entries_;
+  std::vector<FdEntry> fds_;
   std::vector<Timer> timers_;
   std::atomic<bool> stopped_{false};
 };
