@@ -96,6 +96,7 @@ void CommandRouter::on_report(const std::string& identity, bool req_style, const
     health_.add("ea_duplicate_reports");
     if (!s.blocked) {
       s.blocked = true;
+      s.blocked_by_router = true;
       health_.add("ea_blocked");
       if (auto r = store::EaRepo(db_).set_blocked(uuid, true); !r) health_.add("db_errors");
       store::AuditEntry a;
@@ -122,6 +123,25 @@ void CommandRouter::on_report(const std::string& identity, bool req_style, const
     return;  // a rival's figures never overwrite the holder's row
   }
   if (claim == Claim::Reconnected) health_.add("ea_reconnected");
+  if (claim == Claim::TakenOver) {
+    // A restarted terminal (new node_id) whose predecessor fell silent when it appeared: lift the
+    // block this router set for the claim. A block an admin set stays.
+    health_.add("ea_taken_over");
+    if (s.blocked && s.blocked_by_router) {
+      s.blocked = false;
+      s.blocked_by_router = false;
+      if (auto r = store::EaRepo(db_).set_blocked(uuid, false); !r) health_.add("db_errors");
+      store::AuditEntry a;
+      a.ts_ns = now_ns;
+      a.actor = "command_router";
+      a.action = "ea_handover";
+      a.target = uuid;
+      a.detail_json = nlohmann::json{{"node_id", node_id}, {"reason", "previous node silent since the claim"}}.dump();
+      if (auto r = store::AuditRepo(db_).append(a); !r) health_.add("db_errors");
+      st.kind = "handover";
+      out.events.push_back({schema::topic::ea("handover"), schema::EaStatusMsg::kType, schema::to_json(st)});
+    }
+  }
 
   if (is_hello || claim != Claim::Refreshed || now_ns - s.last_upsert_ns >= opt_.upsert_interval_ns) {
     store::EaReport rep;
@@ -197,9 +217,12 @@ CommandRouter::Route CommandRouter::resolve(const std::string& uuid, int64_t now
   if (s && inst && s->blocked != inst->blocked) {
     // The database is the authority: an admin cleared (or set) the block.
     s->blocked = inst->blocked;
+    s->blocked_by_router = false;
     if (!inst->blocked) {
       s->rival_identity.clear();
       s->rival_node_id.clear();
+      s->rival_first_ns = 0;
+      s->duplicate_confirmed = false;
     }
   }
   if ((inst && inst->blocked) || (s && s->blocked)) {

@@ -68,6 +68,10 @@ void ConfirmListener::on_fire_confirmation(const ea::Confirmation& c, int64_t no
                               now_ns));
     return;
   }
+  apply_fire_confirmation(c, now_ns, out);
+}
+
+bool ConfirmListener::apply_fire_confirmation(const ea::Confirmation& c, int64_t now_ns, Events& out) {
   store::FireRepo fires(db_);
   const bool success = c.status == "success";
   auto t = success ? fires.mark_filled(c.fire_id, c.ticket, c.price, now_ns)
@@ -91,13 +95,23 @@ void ConfirmListener::on_fire_confirmation(const ea::Confirmation& c, int64_t no
                                  {"fire_state", f && *f ? std::string(store::to_string((*f)->state)) : std::string()}},
                                 now_ns));
     } else {
+      // The database refused the write (busy beyond the busy timeout, disk full, I/O): the broker's
+      // word must not be lost, so the confirmation is kept and applied again from the sweep timer.
       health_.add("db_errors");
+      if (pending_.size() < kMaxPendingConfirmations) {
+        pending_.push_back(c);
+        health_.add("confirmations_deferred");
+      } else {
+        health_.add("confirmations_dropped_db");
+      }
+      health_.gauge("confirmations_pending", static_cast<double>(pending_.size()));
+      return false;
     }
-    return;
+    return true;
   }
   if (!t->applied) {
     health_.add("duplicate_confirmations");
-    return;
+    return true;
   }
   if (!c.user_uuid.empty() && c.user_uuid != t->fire.ea_uuid) {
     health_.add("confirmation_uuid_mismatch");
@@ -108,6 +122,25 @@ void ConfirmListener::on_fire_confirmation(const ea::Confirmation& c, int64_t no
   if (t->from == store::FireState::TIMEOUT) health_.add("late_confirmations");
   health_.add(success ? "filled" : "failed");
   out.push_back(fire_event(t->fire, t->from, now_ns));
+  return true;
+}
+
+void ConfirmListener::retry_pending(int64_t now_ns, Events& out) {
+  if (pending_.empty()) return;
+  std::deque<ea::Confirmation> todo;
+  todo.swap(pending_);
+  while (!todo.empty()) {
+    ea::Confirmation c = std::move(todo.front());
+    todo.pop_front();
+    if (apply_fire_confirmation(c, now_ns, out)) {
+      health_.add("confirmations_retried");
+      continue;
+    }
+    // Still failing (apply kept it again): keep the rest, in order, for the next sweep.
+    for (auto& rest : todo) pending_.push_back(std::move(rest));
+    break;
+  }
+  health_.gauge("confirmations_pending", static_cast<double>(pending_.size()));
 }
 
 void ConfirmListener::on_close_confirmation(const ea::CloseConfirmation& c, int64_t now_ns, Events& out) {
@@ -182,6 +215,7 @@ void ConfirmListener::on_pong(const ea::Pong& p, int64_t now_ns, Events& out) {
 }
 
 void ConfirmListener::sweep(int64_t now_ns, Events& out) {
+  retry_pending(now_ns, out);  // first: a deferred fill must not be swept into TIMEOUT
   store::FireRepo fires(db_);
   for (auto [state, timeout] : {std::pair{store::FireState::SENT, opt_.confirm_timeout_ns},
                                 std::pair{store::FireState::QUEUED, opt_.queued_timeout_ns}}) {

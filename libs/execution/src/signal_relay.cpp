@@ -78,6 +78,12 @@ bool SignalRelay::auto_score_ok(const schema::SignalMsg& msg) const {
   return risk_.auto_allow_cold_start && msg.confidence >= risk_.auto_cold_start_min_confidence;
 }
 
+void SignalRelay::on_market_time(std::string_view symbol, int64_t event_ns) {
+  auto it = market_ns_.find(symbol);
+  if (it == market_ns_.end()) market_ns_.emplace(std::string(symbol), event_ns);
+  else it->second = std::max(it->second, event_ns);
+}
+
 void SignalRelay::on_signal(const schema::SignalMsg& msg, int64_t now_ns, const risk::QuoteSource& quotes,
                             RelayOutput& out) {
   const store::SignalRecord rec = store::to_signal_record(msg, now_ns);
@@ -89,6 +95,15 @@ void SignalRelay::on_signal(const schema::SignalMsg& msg, int64_t now_ns, const 
   health_.add(*inserted ? "signals_stored" : "signals_duplicate");
   if (!msg.score || !msg.score->accepted) return;
   if (*inserted) health_.add("signals_accepted");
+  // Stale in market time: when the latest quote of the symbol is already a mission's lifetime past
+  // the signal (the EA simulator's fast warm-up history, a backlog after an outage), the market has
+  // moved on; the signal is stored and graded but offers nobody a mission. Market time, not our
+  // clock: a replay's event time may lie days behind the clock and still be live.
+  if (auto m = market_ns_.find(msg.symbol);
+      m != market_ns_.end() && m->second - msg.detected_ns >= risk_.mission_expiry_s * 1'000'000'000LL) {
+    health_.add("missions_skipped_stale");
+    return;
+  }
   // A repeated signal is processed again on purpose: missions and auto-fires are idempotent (one
   // mission per user+signal, one auto-fire key per mission), so a crash between storing the signal
   // and creating its missions loses nothing, and a repeat notifies and fires nobody twice.

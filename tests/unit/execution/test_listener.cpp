@@ -168,5 +168,32 @@ TEST_F(execution_Listener, PongPublishesTheRoundTrip) {
   EXPECT_EQ(ping_id_time_ms("P_ABC"), -1);
 }
 
+// A fill that arrives while another connection holds the write lock beyond the busy timeout is not
+// lost: it is kept, counted, and applied by the next sweep once the lock is gone (before any timeout).
+TEST_F(execution_Listener, AFillRefusedByABusyDatabaseIsKeptAndAppliedOnTheNextSweep) {
+  auto id = sent_fire("S1");
+  ASSERT_TRUE(w.db.set_busy_timeout(20).ok());
+  ConfirmListener l(w.db, symbols(), opt, health);
+  auto locker = open_db(w.db_path);
+  locker.sql().exec("BEGIN EXCLUSIVE");
+  l.on_payload(confirmation(id, true), kNow + kSec, out);
+  EXPECT_EQ(health.get("db_errors"), 1u);
+  EXPECT_EQ(health.get("confirmations_deferred"), 1u);
+  EXPECT_EQ(l.pending_confirmations(), 1u);
+  l.sweep(kNow + 2 * kSec, out);  // still locked: kept, in order
+  EXPECT_EQ(l.pending_confirmations(), 1u);
+  locker.sql().exec("COMMIT");
+  // Long after the confirmation timeout: the deferred fill is applied before the sweep's TIMEOUT.
+  l.sweep(kNow + opt.confirm_timeout_ns + 10 * kSec, out);
+  EXPECT_EQ(l.pending_confirmations(), 0u);
+  EXPECT_EQ(health.get("confirmations_retried"), 1u);
+  auto f = w.fire(id);
+  EXPECT_EQ(f.state, FireState::FILLED);
+  EXPECT_EQ(f.ticket, 21604324);
+  auto e = last("fire.u1");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->data["state"], "FILLED");
+}
+
 }  // namespace
 }  // namespace bitten::execution

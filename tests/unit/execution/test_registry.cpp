@@ -48,6 +48,46 @@ TEST(execution_EaRegistry, AfterTheHolderWentSilentANewNodeTakesOver) {
   EXPECT_EQ(r.find("U1")->node_id, "NODE_B");
 }
 
+TEST(execution_EaRegistry, ARivalTakesOverOnlyAfterTheHolderStaysSilentForTheHandoverTime) {
+  EaRegistry r(90 * kS, 40 * kS);
+  r.observe("U1", "U1", "NODE_A", false, 100 * kS);
+  EXPECT_EQ(r.observe("U1", "U1", "NODE_B", false, 110 * kS), Claim::Duplicate);
+  EXPECT_EQ(r.observe("U1", "U1", "NODE_B", false, 139 * kS), Claim::Duplicate);  // A silent 39 s
+  EXPECT_EQ(r.observe("U1", "U1", "NODE_B", false, 140 * kS), Claim::TakenOver);
+  EXPECT_EQ(r.find("U1")->node_id, "NODE_B");
+  EXPECT_TRUE(r.find("U1")->rival_node_id.empty());
+  EXPECT_EQ(r.observe("U1", "U1", "NODE_B", false, 150 * kS), Claim::Refreshed);
+}
+
+TEST(execution_EaRegistry, WithATtlShorterThanTheHandoverTheRivalTakesOverAtTheTtl) {
+  EaRegistry r(3 * kS, 40 * kS);
+  r.observe("U1", "U1", "NODE_A", false, 100 * kS);
+  EXPECT_EQ(r.observe("U1", "U1", "NODE_B", false, 101 * kS), Claim::Duplicate);
+  // Past the TTL the claim is still a handover (the caller lifts its block), not a plain New.
+  EXPECT_EQ(r.observe("U1", "U1", "NODE_B", false, 104 * kS), Claim::TakenOver);
+  EXPECT_EQ(r.find("U1")->node_id, "NODE_B");
+}
+
+TEST(execution_EaRegistry, TheHolderSpeakingAfterTheRivalConfirmsTheDuplicate) {
+  EaRegistry r(90 * kS, 40 * kS);
+  r.observe("U1", "U1", "NODE_A", false, 100 * kS);
+  EXPECT_EQ(r.observe("U1", "U1", "NODE_B", false, 110 * kS), Claim::Duplicate);
+  EXPECT_EQ(r.observe("U1", "U1", "NODE_A", false, 120 * kS), Claim::Refreshed);
+  EXPECT_TRUE(r.find("U1")->duplicate_confirmed);
+  EXPECT_EQ(r.observe("U1", "U1", "NODE_B", false, 170 * kS), Claim::Duplicate);
+  EXPECT_EQ(r.find("U1")->node_id, "NODE_A");
+}
+
+TEST(execution_EaRegistry, ANewRivalRestartsTheHandoverClock) {
+  EaRegistry r(90 * kS, 40 * kS);
+  r.observe("U1", "U1", "NODE_A", false, 100 * kS);
+  EXPECT_EQ(r.observe("U1", "U1", "NODE_B", false, 110 * kS), Claim::Duplicate);
+  EXPECT_EQ(r.observe("U1", "U1", "NODE_C", false, 139 * kS), Claim::Duplicate);
+  // NODE_B's claim is no longer the current one: C must wait its own time.
+  EXPECT_EQ(r.observe("U1", "U1", "NODE_B", false, 145 * kS), Claim::Duplicate);
+  EXPECT_EQ(r.find("U1")->node_id, "NODE_A");
+}
+
 TEST(execution_EaRegistry, OfflineIsReportedOnce) {
   EaRegistry r(90 * kS);
   r.observe("U1", "U1", "N", false, 100 * kS);

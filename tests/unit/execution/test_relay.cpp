@@ -59,6 +59,32 @@ TEST_F(execution_Relay, AcceptedRapidSignalBecomesMissionsForEligibleUsers) {
   }
 }
 
+// A signal the market has left a mission's lifetime behind (the latest EURUSD tick's event time is
+// kNow: the EA simulator's warm-up history, a backlog) is stored but offers no mission and fires
+// nothing. Other symbols' market time does not count, and without ticks nothing is judged stale.
+TEST_F(execution_Relay, StaleAcceptedSignalIsStoredButOffersNoMission) {
+  SignalRelay r(w.db, risk_config(), symbols(), w.ids, {}, health);
+  r.on_market_time("EURUSD", kNow);
+  const int64_t age = risk_config().mission_expiry_s * kSec;
+  r.on_frames(frames(signal_msg("S_OLD", kNow - age)), kNow, w.quotes.source(), out);
+  EXPECT_TRUE(users_with("mission.").empty());
+  EXPECT_TRUE(out.notifications.empty());
+  EXPECT_TRUE(store::SignalRepo(w.db).get("S_OLD")->has_value());
+  EXPECT_FALSE(store::MissionRepo(w.db).find("cmdr_auto", "S_OLD")->has_value());
+  EXPECT_EQ(health.get("missions_skipped_stale"), 1u);
+  // One second younger than a mission's lifetime still counts as live.
+  out.clear();
+  r.on_frames(frames(signal_msg("S_YOUNG", kNow - age + kSec)), kNow, w.quotes.source(), out);
+  EXPECT_FALSE(users_with("mission.").empty());
+  // Event time days behind our clock (a replay) is live when the market is there too.
+  SignalRelay replay(w.db, risk_config(), symbols(), w.ids, {}, health);
+  replay.on_market_time("EURUSD", kNow - 6 * 86400 * kSec);
+  replay.on_market_time("XAUUSD", kNow);
+  out.clear();
+  replay.on_frames(frames(signal_msg("S_REPLAY", kNow - 6 * 86400 * kSec - 60 * kSec)), kNow, w.quotes.source(), out);
+  EXPECT_FALSE(users_with("mission.").empty());
+}
+
 TEST_F(execution_Relay, SniperSignalSkipsRapidOnlyTiersAndRejectedSignalsAreOnlyStored) {
   SignalRelay r(w.db, risk_config(), symbols(), w.ids, {}, health);
   r.on_frames(frames(signal_msg("S2", kNow, 0.9, true, "SNIPER")), kNow, w.quotes.source(), out);

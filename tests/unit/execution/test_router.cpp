@@ -167,6 +167,43 @@ TEST_F(execution_Router, DuplicateUuidAlertsBlocksAndAdminClears) {
   EXPECT_EQ(w.fire(f2.fire_id).state, FireState::SENT);
 }
 
+// A restarted terminal is a new node_id on the same UUID, usually back before the TTL: blocked at
+// first (a rival never gets a fire), then, once the old node has stayed silent since the claim
+// for the handover time, the new node takes over and the router lifts its own block.
+TEST_F(execution_Router, RestartedTerminalTakesOverOnceThePreviousNodeStaysSilent) {
+  CommandRouter r(w.db, symbols(), opts(), health);
+  const int64_t t0 = kNow - 42 * kSec;  // the fire below is at kNow, when the fixture's quote is fresh
+  hello(r, "EA_U1", t0, "NODE_BEFORE_RESTART");
+  hello(r, "EA_U1", t0 + 5 * kSec, "NODE_AFTER_RESTART");
+  EXPECT_TRUE((*store::EaRepo(w.db).get("EA_U1"))->blocked);
+  hello(r, "EA_U1", t0 + 35 * kSec, "NODE_AFTER_RESTART");  // 35 s of silence: not yet
+  EXPECT_TRUE((*store::EaRepo(w.db).get("EA_U1"))->blocked);
+  EXPECT_FALSE(has_event("ea.handover"));
+  hello(r, "EA_U1", t0 + 41 * kSec, "NODE_AFTER_RESTART");
+  EXPECT_TRUE(has_event("ea.handover"));
+  EXPECT_FALSE((*store::EaRepo(w.db).get("EA_U1"))->blocked);
+  EXPECT_EQ(health.get("ea_taken_over"), 1u);
+  EXPECT_EQ(r.registry().find("EA_U1")->node_id, "NODE_AFTER_RESTART");
+  auto f = w.queue_fire("u1", "S1");
+  route(r, fire_command(*f.command, "u1", kNow), kNow);
+  EXPECT_EQ(sent.size(), 1u);
+  EXPECT_EQ(w.fire(f.fire_id).state, FireState::SENT);
+}
+
+// Both nodes alive (the holder speaks after the rival appeared): a real duplicate, never lifted
+// by the router however long the rival keeps reporting within the TTL.
+TEST_F(execution_Router, HolderSpeakingAfterTheRivalKeepsTheBlockForAnAdmin) {
+  CommandRouter r(w.db, symbols(), opts(), health);
+  hello(r, "EA_U1", kNow, "NODE_REAL");
+  hello(r, "EA_U1", kNow + 5 * kSec, "NODE_ROGUE");
+  hello(r, "EA_U1", kNow + 20 * kSec, "NODE_REAL");
+  hello(r, "EA_U1", kNow + 70 * kSec, "NODE_ROGUE");
+  hello(r, "EA_U1", kNow + 100 * kSec, "NODE_ROGUE");
+  EXPECT_TRUE((*store::EaRepo(w.db).get("EA_U1"))->blocked);
+  EXPECT_FALSE(has_event("ea.handover"));
+  EXPECT_EQ(health.get("ea_taken_over"), 0u);
+}
+
 TEST_F(execution_Router, BadQueueInputIsCountedAndNamedFiresAreResolved) {
   CommandRouter r(w.db, symbols(), opts(), health);
   r.on_queue_frames({"only-one-frame"}, kNow, out);

@@ -12,6 +12,7 @@
 //                                    else unknown (null); pips follow from it.
 //   pong                             ea.pong event with the round trip when the ping_id carries time
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,9 @@ class ConfirmListener {
 
  private:
   void on_fire_confirmation(const ea::Confirmation& c, int64_t now_ns, Events& out);
+  // false when the database refused the write; the confirmation is then kept in pending_.
+  bool apply_fire_confirmation(const ea::Confirmation& c, int64_t now_ns, Events& out);
+  void retry_pending(int64_t now_ns, Events& out);
   void on_close_confirmation(const ea::CloseConfirmation& c, int64_t now_ns, Events& out);
   void on_pong(const ea::Pong& p, int64_t now_ns, Events& out);
 
@@ -58,6 +62,12 @@ class ConfirmListener {
   runtime::Health& health_;
   ea::Decoder decoder_;
   QuoteBook quotes_;
+  // Fire confirmations the database refused (busy, full, I/O), retried in order on every sweep.
+  static constexpr size_t kMaxPendingConfirmations = 100'000;
+  std::deque<ea::Confirmation> pending_;
+
+ public:
+  size_t pending_confirmations() const { return pending_.size(); }
 };
 
 // Milliseconds since the epoch carried at the end of a ping_id ("ping_1757965280123" or the

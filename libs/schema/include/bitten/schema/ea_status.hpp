@@ -11,7 +11,7 @@ namespace bitten::schema {
 
 struct EaStatusMsg {
   static constexpr const char* kType = "ea_status";
-  std::string kind;        // "handshake" | "heartbeat" | "disconnect" | "hello" | "offline" | "duplicate"
+  std::string kind;        // "handshake" | "heartbeat" | "disconnect" | "hello" | "offline" | "duplicate" | "handover"
   std::string uuid;
   std::string node_id;
   std::string account;     // login as text
