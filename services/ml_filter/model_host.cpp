@@ -99,6 +99,11 @@ void ModelHost::run() {
   owned_.clear();
 }
 
+std::string ModelHost::keeps_serving() const {
+  return served_version_.empty() ? "no model in service: the cold-start rule keeps scoring"
+                                 : "the model in service keeps serving";
+}
+
 void ModelHost::check_registry() {
   auto report_registry = [&](const std::string& problem) {
     if (problem == registry_error_) return;
@@ -126,15 +131,17 @@ void ModelHost::check_registry() {
   auto model = ml::Model::load_dir(dir);
   if (!model) {
     refused_key_ = key;
-    const std::string detail = model.error().code + ": " + model.error().message;
-    log_->error("refusing model {} from {}: {} (the model in service keeps serving)", rec.version, dir.string(), detail);
+    std::string detail = model.error().code + ": " + model.error().message;
+    // One log line per refusal: XGBoost's parser messages span several lines.
+    std::replace(detail.begin(), detail.end(), '\n', ' ');
+    log_->error("refusing model {} from {}: {} ({})", rec.version, dir.string(), detail, keeps_serving());
     post({ModelUpdate::Kind::Refused, nullptr, rec.version, detail});
     return;
   }
   if (model->metadata().model_version != rec.version) {
     refused_key_ = key;
     const std::string detail = "model_mismatch: metadata says version " + model->metadata().model_version;
-    log_->error("refusing model {} from {}: {} (the model in service keeps serving)", rec.version, dir.string(), detail);
+    log_->error("refusing model {} from {}: {} ({})", rec.version, dir.string(), detail, keeps_serving());
     post({ModelUpdate::Kind::Refused, nullptr, rec.version, detail});
     return;  // the Model is destroyed here, on this thread
   }

@@ -66,6 +66,7 @@ class ModelHost {
  private:
   void run();
   void check_registry();
+  std::string keeps_serving() const;  // what serves while a refused model is not loaded
   void post(ModelUpdate u);
   void free_released();
 

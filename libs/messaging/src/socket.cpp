@@ -121,6 +121,22 @@ Result<bool> Socket::send_topic(std::string_view topic, std::string_view payload
   return true;
 }
 
+Result<bool> Socket::fanout(const Frames& frames) {
+  auto& s = impl_->sock;
+  try {
+    s.set(zmq::sockopt::xpub_nodrop, 1);
+    auto r = send(frames, true);  // NODROP: EAGAIN on the first frame when a matching subscriber is full
+    s.set(zmq::sockopt::xpub_nodrop, 0);
+    if (!r) return r.error();
+    if (*r) return false;  // every matching subscriber had room
+    r = send(frames, true);  // lossy: the subscribers with room get it, the full ones lose it
+    if (!r) return r.error();
+    return true;
+  } catch (const zmq::error_t& e) {
+    return make_error("send_failed", e.what());
+  }
+}
+
 std::optional<Frames> Socket::recv(bool dont_wait) {
   Frames out;
   zmq::message_t msg;

@@ -110,3 +110,78 @@ TEST(PollLoop, StopConditionEndsAnIdleLoopPromptly) {
   loop.run([&] { return ticks >= 3; }, 5);
   EXPECT_GE(ticks, 3);
 }
+
+// The event bus's HWM policy: a subscriber that stops reading loses the newest events once its
+// queue is full, the other subscribers get every event, and fanout() reports the moment a subscriber
+// starts losing events, so it can be counted (a plain PUB send drops silently).
+TEST(Sockets, FanoutServesFastSubscribersAndReportsWhatASlowOneLost) {
+  const std::string ep = "inproc://fanout-" + std::to_string(::getpid());
+  SocketOptions pub_opt;
+  pub_opt.sndhwm = 10;
+  Socket xpub(SocketType::XPub, pub_opt);
+  ASSERT_TRUE(xpub.bind(ep));
+  SocketOptions slow_opt;
+  slow_opt.rcvhwm = 10;  // an inproc pipe holds sndhwm + rcvhwm = 20 messages
+  SocketOptions fast_opt;
+  fast_opt.rcvhwm = 1000;
+  Socket slow(SocketType::Sub, slow_opt), fast(SocketType::Sub, fast_opt);
+  ASSERT_TRUE(slow.connect(ep));
+  ASSERT_TRUE(fast.connect(ep));
+  slow.subscribe("");
+  fast.subscribe("ev.");
+  // Until both subscriptions are in place (the XPUB also hands them to us; they are read and ignored).
+  bool slow_ready = false, fast_ready = false;
+  auto end = std::chrono::steady_clock::now() + 3s;
+  while ((!slow_ready || !fast_ready) && std::chrono::steady_clock::now() < end) {
+    while (xpub.recv(true)) {}
+    ASSERT_TRUE(xpub.fanout({"ev.probe", "p"}));
+    while (auto f = slow.recv(true)) slow_ready = true;
+    while (auto f = fast.recv(true)) fast_ready = true;
+  }
+  ASSERT_TRUE(slow_ready && fast_ready);
+  while (slow.recv(true)) {}
+
+  constexpr int kEvents = 1000;
+  int lost = 0, fast_got = 0, first_lost = -1;  // lost: sends fanout() reported
+  for (int i = 0; i < kEvents; ++i) {
+    auto r = xpub.fanout({"ev.x", std::to_string(i)});
+    ASSERT_TRUE(r);
+    if (*r && lost++ == 0) first_lost = i;
+    while (auto f = fast.recv(true)) {  // the fast subscriber keeps up and gets every event, in order
+      ASSERT_EQ((*f)[1], std::to_string(fast_got));
+      ++fast_got;
+    }
+  }
+  while (fast_got < kEvents) {
+    auto f = recv_within(fast, 2000ms);
+    ASSERT_TRUE(f);
+    ASSERT_EQ((*f)[1], std::to_string(fast_got));
+    ++fast_got;
+  }
+  // The slow subscriber now reads: it has the oldest events up to its queue, then nothing.
+  int slow_got = 0;
+  while (auto f = recv_within(slow, 200ms)) {
+    EXPECT_EQ((*f)[1], std::to_string(slow_got));  // the oldest ones, without a gap
+    ++slow_got;
+  }
+  EXPECT_GE(slow_got, 10);
+  EXPECT_LE(slow_got, 40);
+  // Drop episodes, not events: reported when the slow subscriber starts losing (ZeroMQ then leaves it
+  // out until its reads reach the publisher; the probes it read earlier may give it room once more).
+  EXPECT_GE(lost, 1);
+  EXPECT_LE(lost, 3);
+  EXPECT_GE(first_lost, 10);  // nothing reported while it still had room
+  // Once it has read its backlog, it gets events again, and a new episode is reported when it stops again.
+  int lost2 = 0;
+  for (int i = 0; i < 200; ++i) {
+    auto r = xpub.fanout({"ev.y", std::to_string(i)});
+    ASSERT_TRUE(r);
+    if (*r) ++lost2;
+    while (fast.recv(true)) {}
+  }
+  int slow_got2 = 0;
+  while (recv_within(slow, 200ms)) ++slow_got2;
+  EXPECT_GE(slow_got2, 10);
+  EXPECT_GE(lost2, 1);
+  EXPECT_LE(lost2, 3);
+}

@@ -63,6 +63,15 @@ class Socket {
   Result<bool> send_one(std::string_view payload, bool dont_wait = false);
   Result<bool> send_topic(std::string_view topic, std::string_view payload, bool dont_wait = false);
 
+  // PUB/XPUB only. Delivers the message to every matching subscriber that has room and never
+  // blocks, like a plain PUB send, and returns true when a matching subscriber has just reached its
+  // high-water mark and lost this message (a plain PUB send drops silently). ZeroMQ then leaves that
+  // subscriber out until it has read part of its backlog, so the newer events it loses meanwhile are not
+  // reported again: true marks the start of one drop episode per subscriber, and the subscriber sees the
+  // events it lost as gaps in `seq`. It asks first with ZMQ_XPUB_NODROP (refused when a matching
+  // subscriber is full) and, when refused, sends again in the normal lossy mode.
+  Result<bool> fanout(const Frames& frames);
+
   // Receives one whole message (all frames). nullopt when nothing is waiting (non-blocking).
   std::optional<Frames> recv(bool dont_wait = true);
 
