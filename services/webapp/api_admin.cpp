@@ -86,6 +86,10 @@ void App::admin_halt_user(Ctx& c) {
     c.reply(error_response(400, "bad_request", "halted (boolean) required"));
     return;
   }
+  if (c.body.contains("reason") && !c.body["reason"].is_string()) {
+    c.reply(error_response(400, "bad_request", "reason must be a string"));
+    return;
+  }
   const bool halted = c.body["halted"].get<bool>();
   const std::string reason = c.body.value("reason", halted ? "halted by admin" : "");
   store::UserRepo users(d_.db);
@@ -115,6 +119,10 @@ void App::admin_get_halt(Ctx& c) {
 void App::admin_set_halt(Ctx& c) {
   if (!c.body.contains("halted") || !c.body["halted"].is_boolean()) {
     c.reply(error_response(400, "bad_request", "halted (boolean) required"));
+    return;
+  }
+  if (c.body.contains("reason") && !c.body["reason"].is_string()) {
+    c.reply(error_response(400, "bad_request", "reason must be a string"));
     return;
   }
   const bool halted = c.body["halted"].get<bool>();

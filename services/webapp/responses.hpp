@@ -12,7 +12,9 @@ namespace bitten::webapp {
 inline Response json_response(int status, const nlohmann::json& j) {
   Response r;
   r.status = status;
-  r.body = j.dump();
+  // Strings can carry request bytes (an echoed query value, a path id in an error message) that
+  // are not UTF-8: replace them (U+FFFD) instead of throwing out of the handler.
+  r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 

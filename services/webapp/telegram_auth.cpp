@@ -26,8 +26,9 @@ Status check_hash_and_age(const std::map<std::string, std::string>& fields, cons
   auto ad = fields.find("auth_date");
   auto auth_date = ad == fields.end() ? std::nullopt : parse_int(ad->second);
   if (!auth_date) return make_error("bad_payload", "auth_date missing or malformed");
-  if (check.now_s - *auth_date > check.max_age_s) return make_error("auth_expired", "auth_date is too old");
-  if (*auth_date - check.now_s > check.max_future_skew_s) return make_error("auth_expired", "auth_date is in the future");
+  // Compared without subtracting the signed value (INT64_MIN - now overflows).
+  if (*auth_date < check.now_s - check.max_age_s) return make_error("auth_expired", "auth_date is too old");
+  if (*auth_date > check.now_s + check.max_future_skew_s) return make_error("auth_expired", "auth_date is in the future");
   return ok_status();
 }
 
@@ -83,6 +84,8 @@ Result<TelegramIdentity> verify_webapp_init_data(std::string_view init_data, con
   TelegramIdentity id;
   id.telegram_id = j["id"].get<int64_t>();
   if (id.telegram_id <= 0) return make_error("bad_payload", "bad user id");
+  for (const char* key : {"first_name", "last_name", "username"})
+    if (j.contains(key) && !j[key].is_string()) return make_error("bad_payload", std::string(key) + " is not a string");
   id.first_name = j.value("first_name", "");
   id.last_name = j.value("last_name", "");
   id.username = j.value("username", "");
