@@ -32,7 +32,8 @@ fi
 "$PM2" status --no-color || true
 cat <<MSG
 
-BITTEN is running (the EA simulator replays 2014-05-08 EURUSD/XAUUSD/NZDUSD prices at x120).
+BITTEN is running (the EA simulator replays 2014-05-08 EURUSD/XAUUSD/NZDUSD prices: a warm-up of the
+5 h 20 min before now as fast as the fleet takes it, then x120; signals within a minute).
   Trader dashboard     http://127.0.0.1:8888/
   Commander Throne     http://127.0.0.1:8899/
   Tracking             http://127.0.0.1:8890/

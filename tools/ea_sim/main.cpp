@@ -63,6 +63,9 @@ int main(int argc, char** argv) {
       env.health.counter("quotes_replayed") = s.events;
       env.health.counter("messages_sent") = s.sent;
       env.health.counter("send_would_block") = s.send_blocked;
+      env.health.counter("warmup_quotes") = s.warmup_events;
+      env.health.counter("warmup_send_waits") = s.send_waits;
+      env.health.gauge("warming_up", runner.warming() ? 1 : 0);
       env.health.counter("commands_received") = s.commands;
       env.health.counter("disconnects_injected") = s.disconnects;
       const int64_t now = env.clock.mono_ns();

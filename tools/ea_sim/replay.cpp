@@ -269,6 +269,27 @@ int64_t ReplayMerge::peek_time() const {
   return feeds_[head_].quotes[pos_[head_]].time_ns + shift_ns_;
 }
 
+void ReplayMerge::seek(int64_t t_ns) {
+  if (total_ == 0) return;
+  if (loop_) {
+    // Pass k starts at first_ns_ + shift_ns_ + k * period: take the pass whose span holds t_ns.
+    const int64_t d = t_ns - (first_ns_ + shift_ns_);
+    const int64_t k = d / loop_period_ns_ - ((d % loop_period_ns_ != 0 && d < 0) ? 1 : 0);
+    shift_ns_ += k * loop_period_ns_;
+  }
+  for (size_t i = 0; i < feeds_.size(); ++i) {
+    const auto& q = feeds_[i].quotes;
+    const int64_t local = t_ns - shift_ns_;
+    pos_[i] = static_cast<size_t>(std::lower_bound(q.begin(), q.end(), local, [](const Quote& a, int64_t t) {
+                                    return a.time_ns < t;
+                                  }) - q.begin());
+  }
+  consumed_ = 0;
+  for (size_t p : pos_) consumed_ += p;
+  find_head();
+  // Looping and t_ns falls after this pass's last quote: next() goes on with the next pass.
+}
+
 bool ReplayMerge::next(ReplayEvent& out) {
   if (head_ == SIZE_MAX) {
     if (!loop_ || total_ == 0) return false;
@@ -280,6 +301,32 @@ bool ReplayMerge::next(ReplayEvent& out) {
   ++consumed_;
   find_head();
   return true;
+}
+
+ReplayPacer::ReplayPacer(double speed, bool warmup, int64_t replay_start_ns, int64_t mono_start_ns)
+    : speed_(speed), warming_(warmup), join_replay_ns_(replay_start_ns), join_mono_ns_(mono_start_ns),
+      last_target_(replay_start_ns) {}
+
+int64_t ReplayPacer::target(int64_t replay_now_ns, int64_t next_event_ns, int64_t wall_now_ns, int64_t mono_now_ns) {
+  int64_t t;
+  if (warming_) {
+    if (next_event_ns > wall_now_ns) {
+      // The join: everything up to now has been replayed; paced replay continues from now.
+      warming_ = false;
+      join_replay_ns_ = std::max(wall_now_ns, replay_now_ns);
+      join_mono_ns_ = mono_now_ns;
+      t = join_replay_ns_;
+    } else {
+      t = std::min(std::max(replay_now_ns + kNsPerSecond, next_event_ns), wall_now_ns);
+    }
+  } else if (speed_ > 0) {
+    t = join_replay_ns_ + static_cast<int64_t>(static_cast<double>(mono_now_ns - join_mono_ns_) * speed_);
+  } else {
+    t = next_event_ns == INT64_MAX ? replay_now_ns : std::max(replay_now_ns + kNsPerSecond, next_event_ns);
+  }
+  t = std::max(t, last_target_);  // never backwards
+  last_target_ = t;
+  return t;
 }
 
 }  // namespace bitten::ea_sim

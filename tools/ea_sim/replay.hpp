@@ -93,7 +93,13 @@ class ReplayMerge {
   // The next event's time, or INT64_MAX when the data has ended (never, when looping).
   int64_t peek_time() const;
   bool next(ReplayEvent& out);
+  // Positions the replay at the first event with time >= t_ns (the warm-up's start). Looping: the
+  // pass holding t_ns is reached by whole loop periods (backwards too), so the loop's alignment and
+  // the data's time of day within a pass are kept; then each feed skips to its first quote >= t_ns.
+  // Not looping: each feed skips its quotes before t_ns (the data may end). Call before next().
+  void seek(int64_t t_ns);
   int64_t first_time() const { return first_ns_ + shift_ns_; }
+  int64_t shift() const { return shift_ns_; }
   int64_t loop_period_ns() const { return loop_period_ns_; }
   uint64_t passes() const { return pass_; }
 
@@ -111,6 +117,39 @@ class ReplayMerge {
   // The feed holding the next event (smallest time, then index); SIZE_MAX when exhausted.
   size_t head_ = SIZE_MAX;
   void find_head();
+};
+
+// The time mapping from wall time to replay (event) time, with an optional warm-up:
+//
+//   warm-up  the replay starts at wall_now - warmup_s (ReplayMerge::seek) and runs as fast as the
+//            fleet takes it, but never past the wall clock: each step goes to
+//            min(max(replay_now + 1 s, next event), wall_now). It ends (the join) when the next
+//            event lies after the wall clock: the replay time is then set to wall_now ("now").
+//   paced    replay = join_replay + (mono - join_mono) * speed; speed 0 = as fast as possible
+//            (every step at least a second, gaps jumped).
+//
+// Without a warm-up the join is the start: paced from the first event, as before. Targets never
+// go backwards, so event time is monotonic across the join. No clock of its own: wall and
+// monotonic time are passed in (pure, unit-tested).
+class ReplayPacer {
+ public:
+  // warmup: start in the warm-up phase. replay_start_ns: the replay's position at the start;
+  // mono_start_ns: the monotonic clock then (the paced origin when there is no warm-up).
+  ReplayPacer(double speed, bool warmup, int64_t replay_start_ns, int64_t mono_start_ns);
+  // The replay time to advance to. replay_now_ns: where the replay is; next_event_ns: the next
+  // event's time (INT64_MAX when the data has ended); wall_now_ns: UTC now; mono_now_ns: monotonic now.
+  int64_t target(int64_t replay_now_ns, int64_t next_event_ns, int64_t wall_now_ns, int64_t mono_now_ns);
+  bool warming() const { return warming_; }
+  // Set once, when the warm-up ends: the replay time and monotonic time of the join.
+  int64_t join_replay_ns() const { return join_replay_ns_; }
+  int64_t join_mono_ns() const { return join_mono_ns_; }
+
+ private:
+  double speed_;
+  bool warming_;
+  int64_t join_replay_ns_;
+  int64_t join_mono_ns_;
+  int64_t last_target_;
 };
 
 }  // namespace bitten::ea_sim

@@ -44,6 +44,15 @@ void read_feeds(runtime::ConfigReader& cfg, SimConfig& c) {
 
 }  // namespace
 
+std::string warmup_problem(const SimConfig& c) {
+  if (c.warmup_s < 0) return "must be >= 0 seconds (0 = no warm-up)";
+  if (c.warmup_s > kMaxWarmupS) return "must be at most " + std::to_string(kMaxWarmupS) + " seconds (30 days)";
+  if (c.warmup_s == 0) return "";
+  if (!c.shift_to_now) return "a warm-up ends at now, so it needs shift_to_now: true (or set warmup_s to 0)";
+  if (!c.loop) return "a warm-up replays the data up to now and on from there, so it needs loop: true (or set warmup_s to 0)";
+  return "";
+}
+
 Result<SimConfig> SimConfig::read(runtime::ConfigReader& cfg) {
   SimConfig c;
   c.telemetry_endpoint = cfg.get<std::string>("telemetry_endpoint", c.telemetry_endpoint);
@@ -57,6 +66,7 @@ Result<SimConfig> SimConfig::read(runtime::ConfigReader& cfg) {
   c.shift_s = cfg.get<int64_t>("shift_s", c.shift_s);
   c.broker_offset_s = cfg.get<int64_t>("broker_offset_s", c.broker_offset_s);
   c.duration_s = cfg.get<int64_t>("duration_s", c.duration_s);
+  c.warmup_s = cfg.get<int64_t>("warmup_s", c.warmup_s);
   c.eas = cfg.get<int>("eas", c.eas);
   c.uuid_prefix = cfg.get<std::string>("uuid_prefix", c.uuid_prefix);
   c.random_uuids = cfg.get<bool>("random_uuids", c.random_uuids);
@@ -109,6 +119,7 @@ Result<SimConfig> SimConfig::read(runtime::ConfigReader& cfg) {
   if (c.faults.malformed_rate < 0 || c.faults.malformed_rate > 1) cfg.fail("faults.malformed_rate", "must be 0..1");
   if (c.duplicate_uuid < 0) cfg.fail("faults.duplicate_uuid", "must be >= 0");
   if (c.sndhwm < 1) cfg.fail("sndhwm", "must be >= 1");
+  if (auto problem = warmup_problem(c); !problem.empty()) cfg.fail("warmup_s", problem);
   return c;
 }
 
@@ -122,6 +133,8 @@ std::string command_line_help() {
   --shift-s S             extra fixed time shift in seconds
   --broker-offset-s S     broker time = UTC + S in every timestamp written
   --duration-s S          stop after S wall seconds
+  --warmup-s S            start S seconds before now and replay up to now as fast as the fleet takes it,
+                          then at --speed (needs shift_to_now and loop; 0 = off; --no-loop turns it off)
   --uuid-prefix P         UUID prefix (default SIM_)
   --seed N                random seed (UUIDs, tickets, slippage, rejects, faults)
   --instant-poll          read commands continuously instead of on chart-symbol ticks
@@ -140,6 +153,7 @@ Status apply_command_line(SimConfig& c, int argc, char** argv) {
     if (!end || *end != '\0') return make_error("bad_config", opt + ": not a number: " + v);
     return ok_status();
   };
+  bool warmup_given = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
@@ -166,6 +180,12 @@ Status apply_command_line(SimConfig& c, int argc, char** argv) {
       else if (a == "--shift-s") c.shift_s = static_cast<int64_t>(d);
       else if (a == "--broker-offset-s") c.broker_offset_s = static_cast<int64_t>(d);
       else if (a == "--duration-s") c.duration_s = static_cast<int64_t>(d);
+      else if (a == "--warmup-s") {
+        if (d != static_cast<double>(static_cast<int64_t>(d)))
+          return make_error("bad_config", "--warmup-s: not a whole number of seconds: " + std::string(v));
+        c.warmup_s = static_cast<int64_t>(d);
+        warmup_given = true;
+      }
       else if (a == "--seed") c.seed = static_cast<uint64_t>(d);
       else if (a == "--malformed-rate") c.faults.malformed_rate = d;
       else if (a == "--confirm-drop-rate") c.faults.confirm_drop_rate = d;
@@ -178,6 +198,9 @@ Status apply_command_line(SimConfig& c, int argc, char** argv) {
     }
   }
   if (c.eas < 1 || c.speed < 0) return make_error("bad_config", "--eas must be >= 1 and --speed >= 0");
+  // --no-loop replays the data once from its start (tests, load runs): the config's warm-up is off.
+  if (!c.loop && !warmup_given) c.warmup_s = 0;
+  if (auto problem = warmup_problem(c); !problem.empty()) return make_error("bad_config", "--warmup-s: " + problem);
   return ok_status();
 }
 

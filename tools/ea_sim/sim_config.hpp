@@ -27,6 +27,10 @@ struct SimConfig {
   int64_t shift_s = 0;        // extra fixed shift (added)
   int64_t broker_offset_s = 0;  // broker time = UTC + this, in every timestamp written
   int64_t duration_s = 0;     // stop after this many wall seconds (0 = until stopped / data ends)
+  // Warm-up: start the replay this many seconds before now (needs shift_to_now and loop) and play
+  // up to now as fast as the fleet takes it (sends wait at the HWM instead of dropping), then go on
+  // at `speed`. 0 = off: the replay starts at the data's first quote. See docs/ea_sim.md.
+  int64_t warmup_s = 0;
 
   int eas = 1;
   std::string uuid_prefix = "SIM_";
@@ -62,6 +66,10 @@ struct SimConfig {
 
   static Result<SimConfig> read(runtime::ConfigReader& cfg);
 };
+
+constexpr int64_t kMaxWarmupS = 30 * 86400;
+// Why warmup_s cannot be used with the rest of the config ("" = fine).
+std::string warmup_problem(const SimConfig& c);
 
 // Command-line overrides (see docs/ea_sim.md). Unknown options are errors.
 Status apply_command_line(SimConfig& c, int argc, char** argv);

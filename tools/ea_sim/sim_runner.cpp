@@ -41,6 +41,16 @@ Status SimRunner::open(int64_t wall_now_ns) {
   merge_ = std::make_unique<ReplayMerge>(feeds_, shift, config_.loop, config_.loop_align_s);
   if (merge_->empty()) return make_error("bad_config", "the replay feeds hold no quotes");
   start_ns_ = now_ns_ = merge_->first_time();
+  if (config_.warmup_s > 0) {
+    if (auto problem = warmup_problem(config_); !problem.empty()) return make_error("bad_config", "warmup_s: " + problem);
+    // The warm-up's first instant; the merge moves to the looped pass holding it (whole passes,
+    // so the week shift and the loop alignment are kept).
+    warmup_start_ns_ = wall_now_ns - config_.warmup_s * kNsPerSecond;
+    merge_->seek(warmup_start_ns_);
+    shift = merge_->shift();
+    start_ns_ = now_ns_ = warmup_start_ns_;
+    warming_ = true;
+  }
 
   std::vector<std::string> names;
   size_t chart = 0;
@@ -135,6 +145,12 @@ void SimRunner::flush(Node& n) {
     // The EA sends blocking; one thread playing many EAs cannot, so a send that would block is
     // dropped and counted instead (only when the peer is absent or far behind).
     auto r = s->send_one(o.payload, true);
+    // Warm-up: as fast as the fleet takes it, and no message lost: wait for the HWM to free.
+    while (warming_ && give_up_ && r && !*r && !give_up_()) {
+      ++stats_.send_waits;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      r = s->send_one(o.payload, true);
+    }
     if (!r || !*r) {
       ++stats_.send_blocked;
       continue;
@@ -159,6 +175,7 @@ void SimRunner::poll_one(Node& n) {
 }
 
 void SimRunner::poll_commands() {
+  if (warming_) return;
   for (auto& n : nodes_) {
     // Drain what is waiting (instant mode reads as fast as commands come).
     for (int k = 0; k < 64 && n.connected; ++k) {
@@ -203,6 +220,7 @@ bool SimRunner::advance_to(int64_t t) {
   while (!ended_ && merge_->peek_time() <= t) {
     if (!merge_->next(ev)) break;
     ++stats_.events;
+    if (warming_) ++stats_.warmup_events;
     now_ns_ = ev.time_ns;
     if (const int64_t s = second_of(ev.time_ns); s != last_second_) {
       last_second_ = s;
@@ -212,7 +230,7 @@ bool SimRunner::advance_to(int64_t t) {
     for (auto& n : nodes_) {
       const bool poll = n.ea->on_quote(ev.feed, ev.bid, ev.ask, ev.time_ns, out_);
       if (!out_.empty()) flush(n);
-      if (poll) poll_one(n);
+      if (poll && !warming_) poll_one(n);
     }
   }
   if (merge_->peek_time() == INT64_MAX) ended_ = true;
@@ -282,7 +300,13 @@ bool RealEaWatcher::real_ea_online(int64_t wall_now_ns) {
 Status run_sim(SimRunner& runner, const SimConfig& config, const Clock& clock, const std::function<bool()>& should_stop,
                const std::shared_ptr<spdlog::logger>& log, const std::function<void(const RunnerStats&)>& on_stats) {
   const int64_t wall0 = clock.mono_ns();
-  const int64_t replay0 = runner.replay_now_ns();
+  ReplayPacer pacer(config.speed, runner.warming(), runner.replay_now_ns(), wall0);
+  if (runner.warming()) {
+    runner.set_give_up([&should_stop] { return should_stop && should_stop(); });
+    if (log)
+      log->info("warm-up: replaying {} s of prices from {} s up to now as fast as the fleet takes them, then x{}",
+                config.warmup_s, runner.replay_now_ns() / kNsPerSecond, config.speed);
+  }
   std::unique_ptr<RealEaWatcher> watcher;
   if (config.idle_when_real_ea) watcher = std::make_unique<RealEaWatcher>(config.event_bus_sub, config.uuid_prefix, config.real_ea_ttl_s);
   bool idle = false;
@@ -292,14 +316,17 @@ Status run_sim(SimRunner& runner, const SimConfig& config, const Clock& clock, c
   while (!(should_stop && should_stop())) {
     const int64_t now = clock.mono_ns();
     if (config.duration_s > 0 && now - wall0 >= config.duration_s * kNsPerSecond) break;
-    bool alive;
-    if (config.speed > 0) {
-      const double elapsed = static_cast<double>(now - wall0) * config.speed;
-      alive = runner.advance_to(replay0 + static_cast<int64_t>(elapsed));
-    } else {
-      const int64_t next = runner.next_event_ns();
-      const int64_t target = next == INT64_MAX ? runner.replay_now_ns() : std::max(runner.replay_now_ns() + kNsPerSecond, next);
-      alive = runner.advance_to(target);
+    const bool was_warming = pacer.warming();
+    const int64_t target = pacer.target(runner.replay_now_ns(), runner.next_event_ns(), clock.now_ns(), now);
+    const bool alive = runner.advance_to(target);
+    if (was_warming && !pacer.warming()) {
+      runner.end_warmup();
+      const auto& s = runner.stats();
+      if (log)
+        log->info("warm-up done: {} quotes ({} s of prices) in {:.3f} s, {} sends waited for the HWM; replay now at {} "
+                  "(event time = now), x{} from here",
+                  s.warmup_events, (pacer.join_replay_ns() - runner.warmup_start_ns()) / kNsPerSecond,
+                  static_cast<double>(now - wall0) / 1e9, s.send_waits, pacer.join_replay_ns(), config.speed);
     }
     if (!config.poll_on_chart_tick && now >= next_poll) {
       runner.poll_commands();
@@ -327,9 +354,10 @@ Status run_sim(SimRunner& runner, const SimConfig& config, const Clock& clock, c
       if (log) log->info("replay data ended (loop off): stopping");
       break;
     }
-    if (config.speed > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (config.speed > 0 && !pacer.warming()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   runner.close();
+  runner.set_give_up({});  // it refers to should_stop, which outlives only this call
   if (on_stats) on_stats(runner.stats());
   return ok_status();
 }

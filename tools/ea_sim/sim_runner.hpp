@@ -24,6 +24,8 @@ struct RunnerStats {
   uint64_t sent = 0;             // messages handed to zmq
   uint64_t sent_telemetry = 0, sent_dealer = 0, sent_confirm = 0;
   uint64_t send_blocked = 0;     // would have blocked (HWM reached / no peer): dropped and counted
+  uint64_t send_waits = 0;       // warm-up: 1 ms waits for the HWM to free (nothing dropped)
+  uint64_t warmup_events = 0;    // quotes replayed during the warm-up
   uint64_t commands = 0;         // frames received on DEALER sockets
   uint64_t disconnects = 0, reconnects = 0;
   uint64_t passes = 0;
@@ -36,7 +38,16 @@ class SimRunner {
   ~SimRunner();
 
   // Creates the EAs and their sockets, connects, and sends handshake + HELLO at the replay start.
+  // With warmup_s > 0 the replay starts at wall_now_ns - warmup_s (ReplayMerge::seek) and the
+  // runner is in the warm-up until end_warmup().
   Status open(int64_t wall_now_ns);
+  // Warm-up: commands wait in the DEALER queues (history is no market to trade in; they are read
+  // at "now" prices once it ends) and, once set_give_up() was called (run_sim does), a send that
+  // would block waits for the HWM instead of dropping, until give_up() says stop.
+  bool warming() const { return warming_; }
+  void set_give_up(std::function<bool()> give_up) { give_up_ = std::move(give_up); }
+  void end_warmup() { warming_ = false; }
+  int64_t warmup_start_ns() const { return warmup_start_ns_; }
   // Replays every quote with time <= t and runs the EAs' timers up to t. false once the data has
   // ended and looping is off.
   bool advance_to(int64_t replay_t_ns);
@@ -86,6 +97,9 @@ class SimRunner {
   size_t next_victim_ = 0;
   bool record_ = false;
   bool ended_ = false;
+  bool warming_ = false;
+  int64_t warmup_start_ns_ = 0;
+  std::function<bool()> give_up_;
   std::vector<std::pair<Channel, std::string>> recorded_;
 };
 
