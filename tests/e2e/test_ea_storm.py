@@ -114,9 +114,14 @@ def main():
     sim_path = fleet.config_dir / "ea_sim.json"
     sim_base = json.loads(sim_path.read_text())
 
+    starts = [0]
+
     def set_sim(faults):
+        # A new seed per simulator start: a restarted terminal's broker goes on with new ticket
+        # numbers (a repeated seed would replay the same tickets, which no broker does).
+        starts[0] += 1
         doc = json.loads(json.dumps(sim_base))
-        doc.update({"eas": EAS, "speed": SPEED, "seed": 7})
+        doc.update({"eas": EAS, "speed": SPEED, "seed": 7 + starts[0]})
         doc["idle"]["when_real_ea_online"] = False
         doc["faults"].update(faults)
         sim_config_compat(fleet, doc)
