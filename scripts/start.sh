@@ -16,7 +16,19 @@ scripts/bootstrap_model.sh || echo "start: model bootstrap failed; ml_filter sta
 # Demo accounts: created once; their API tokens are kept (mode 0600) in the state folder.
 TOKENS="$BITTEN_STATE_DIR/demo_tokens.txt"
 admin() { "$BIN/bitten-admin" --db "$DB" "$@"; }
-if [ ! -s "$TOKENS" ]; then
+# Recreated when the token file or the accounts are missing (e.g. the database was deleted).
+demo_accounts_exist() {
+  python3 - "$DB" <<'PY'
+import sqlite3, sys
+try:
+    c = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+    n = c.execute("SELECT COUNT(*) FROM users WHERE user_id IN ('demo_trader', 'demo_admin')").fetchone()[0]
+    sys.exit(0 if n == 2 else 1)
+except sqlite3.Error:
+    sys.exit(1)
+PY
+}
+if [ ! -s "$TOKENS" ] || ! demo_accounts_exist; then
   admin migrate >/dev/null
   admin create-admin demo_admin --name "Demo Admin" >/dev/null 2>&1 || true
   admin create-user demo_trader --tier COMMANDER --name "Demo Trader" >/dev/null 2>&1 || true

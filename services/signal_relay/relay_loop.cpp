@@ -63,10 +63,7 @@ Status run_relay_loop(const RelayConfig& cfg, RelayLoopDeps deps, const std::fun
       auto t = schema::tick_from_json(env->data);
       // Stamped when it arrived: the risk engine's quote-age rule is about freshness here and now,
       // and a replayed tick's event time may be days from our clock.
-      if (t) {
-        quotes.update(t->symbol, t->bid, t->ask, clock.now_ns());
-        logic.on_market_time(t->symbol, t->time_ns);
-      }
+      if (t) quotes.update(t->symbol, t->bid, t->ask, clock.now_ns(), t->time_ns);
     }, 4096);
   }
   loop.add(signals, [&](messaging::Frames& frames) {

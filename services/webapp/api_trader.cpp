@@ -111,7 +111,10 @@ void App::get_missions(Ctx& c) {
     return;
   }
   nlohmann::json arr = nlohmann::json::array();
-  for (const auto& m : *ms) arr.push_back(mission_json(m));
+  for (const auto& m : *ms) {
+    auto j = mission_json(m);
+    if (!j.value("expired", false)) arr.push_back(std::move(j));  // not those the market has left behind
+  }
   c.reply(json_response(200, {{"missions", arr}}));
 }
 

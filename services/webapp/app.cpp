@@ -715,6 +715,11 @@ nlohmann::json App::mission_json(const store::MissionRecord& m) {
                       {"created_ns", m.created_ns}, {"expires_ns", m.expires_ns}, {"expired", m.expires_ns <= d_.clock.now_ns()}};
   auto s = find_signal(m.signal_id);
   j["signal"] = s ? to_json(*s) : nlohmann::json(nullptr);
+  // Expired in market time too (the risk engine's rule): the market is a mission's lifetime past the signal.
+  if (s) {
+    if (auto q = market_.quote(s->symbol); q && q->event_ns > 0 && q->event_ns - s->detected_ns >= d_.risk.mission_expiry_s * kNsPerSec)
+      j["expired"] = true;
+  }
   auto live = store::FireRepo(d_.db).live_for_mission(m.mission_id);
   j["fire"] = live && *live ? to_json(**live) : nlohmann::json(nullptr);
   return j;

@@ -32,7 +32,7 @@ void LiveMarket::apply(PerSymbol& s, const std::vector<market::BarEvent>& events
 }
 
 void LiveMarket::on_tick(const std::string& symbol, double bid, double ask, int64_t time_ns, int64_t recv_ns) {
-  quotes_[symbol] = risk::Quote{bid, ask, recv_ns ? recv_ns : time_ns};
+  quotes_[symbol] = risk::Quote{bid, ask, recv_ns ? recv_ns : time_ns, time_ns};
   auto& s = per_symbol_[symbol];
   apply(s, s.builder.on_tick(market::Tick{time_ns, bid, ask}));
 }

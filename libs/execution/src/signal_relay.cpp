@@ -78,12 +78,6 @@ bool SignalRelay::auto_score_ok(const schema::SignalMsg& msg) const {
   return risk_.auto_allow_cold_start && msg.confidence >= risk_.auto_cold_start_min_confidence;
 }
 
-void SignalRelay::on_market_time(std::string_view symbol, int64_t event_ns) {
-  auto it = market_ns_.find(symbol);
-  if (it == market_ns_.end()) market_ns_.emplace(std::string(symbol), event_ns);
-  else it->second = std::max(it->second, event_ns);
-}
-
 void SignalRelay::on_signal(const schema::SignalMsg& msg, int64_t now_ns, const risk::QuoteSource& quotes,
                             RelayOutput& out) {
   const store::SignalRecord rec = store::to_signal_record(msg, now_ns);
@@ -99,8 +93,8 @@ void SignalRelay::on_signal(const schema::SignalMsg& msg, int64_t now_ns, const 
   // the signal (the EA simulator's fast warm-up history, a backlog after an outage), the market has
   // moved on; the signal is stored and graded but offers nobody a mission. Market time, not our
   // clock: a replay's event time may lie days behind the clock and still be live.
-  if (auto m = market_ns_.find(msg.symbol);
-      m != market_ns_.end() && m->second - msg.detected_ns >= risk_.mission_expiry_s * 1'000'000'000LL) {
+  if (auto q = quotes(msg.symbol);
+      q && q->event_ns > 0 && q->event_ns - msg.detected_ns >= risk_.mission_expiry_s * 1'000'000'000LL) {
     health_.add("missions_skipped_stale");
     return;
   }

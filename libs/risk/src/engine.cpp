@@ -55,6 +55,13 @@ RiskDecision evaluate(const RiskConfig& cfg, const SymbolTable& symbols, const F
   const int64_t expiry_ns = std::min(s.mission->expires_ns, s.mission->created_ns + cfg.mission_expiry_s * kNsPerSec);
   if (req.now_ns >= expiry_ns)
     return refuse(reason::kMissionExpired, "mission expired " + std::to_string((req.now_ns - expiry_ns) / kNsPerSec) + " s ago");
+  // And in market time: once the market has moved a mission's lifetime past the signal (a replay's
+  // fast warm-up history, a backlog after an outage), the setup is gone whatever our clock says.
+  if (s.quotes) {
+    if (auto q = s.quotes(sig.symbol); q && q->event_ns > 0 && q->event_ns - sig.detected_ns >= cfg.mission_expiry_s * kNsPerSec)
+      return refuse(reason::kMissionExpired, "the market is " + std::to_string((q->event_ns - sig.detected_ns) / kNsPerSec) +
+                                                 " s past the signal");
+  }
   if (!tier->classes.count(sig.signal_class))
     return refuse(reason::kSignalClassNotAllowed, "tier " + tier->name + " may not fire " + sig.signal_class + " signals");
   if (is_auto) {

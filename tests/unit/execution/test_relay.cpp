@@ -64,7 +64,7 @@ TEST_F(execution_Relay, AcceptedRapidSignalBecomesMissionsForEligibleUsers) {
 // nothing. Other symbols' market time does not count, and without ticks nothing is judged stale.
 TEST_F(execution_Relay, StaleAcceptedSignalIsStoredButOffersNoMission) {
   SignalRelay r(w.db, risk_config(), symbols(), w.ids, {}, health);
-  r.on_market_time("EURUSD", kNow);
+  w.quotes.q["EURUSD"].event_ns = kNow;
   const int64_t age = risk_config().mission_expiry_s * kSec;
   r.on_frames(frames(signal_msg("S_OLD", kNow - age)), kNow, w.quotes.source(), out);
   EXPECT_TRUE(users_with("mission.").empty());
@@ -77,11 +77,10 @@ TEST_F(execution_Relay, StaleAcceptedSignalIsStoredButOffersNoMission) {
   r.on_frames(frames(signal_msg("S_YOUNG", kNow - age + kSec)), kNow, w.quotes.source(), out);
   EXPECT_FALSE(users_with("mission.").empty());
   // Event time days behind our clock (a replay) is live when the market is there too.
-  SignalRelay replay(w.db, risk_config(), symbols(), w.ids, {}, health);
-  replay.on_market_time("EURUSD", kNow - 6 * 86400 * kSec);
-  replay.on_market_time("XAUUSD", kNow);
+  w.quotes.q["EURUSD"].event_ns = kNow - 6 * 86400 * kSec;
+  w.quotes.q["XAUUSD"] = {2000.0, 2000.3, kNow, kNow};
   out.clear();
-  replay.on_frames(frames(signal_msg("S_REPLAY", kNow - 6 * 86400 * kSec - 60 * kSec)), kNow, w.quotes.source(), out);
+  r.on_frames(frames(signal_msg("S_REPLAY", kNow - 6 * 86400 * kSec - 60 * kSec)), kNow, w.quotes.source(), out);
   EXPECT_FALSE(users_with("mission.").empty());
 }
 

@@ -110,6 +110,16 @@ TEST_F(risk_Engine, MissionExpiryIgnoresTheSignalsEventTime) {
   expect_approved();
 }
 
+// ... but not the market's: a mission whose signal the market (the latest tick's own time) has
+// left a mission's lifetime behind is expired, e.g. a signal from a replay's fast warm-up.
+TEST_F(risk_Engine, MissionExpiredWhenTheMarketIsAMissionLifetimePastTheSignal) {
+  snap.signal->detected_ns = kNow - 7 * 86400 * kSec;
+  book.quotes["EURUSD"].event_ns = snap.signal->detected_ns + 899 * kSec;
+  expect_approved();
+  book.quotes["EURUSD"].event_ns = snap.signal->detected_ns + 900 * kSec;
+  expect_refused(r::kMissionExpired);
+}
+
 TEST_F(risk_Engine, SignalClassPermission) {
   snap.user->tier = "GLADIATOR";
   snap.signal->signal_class = "SNIPER";

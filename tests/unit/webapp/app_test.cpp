@@ -416,6 +416,28 @@ TEST_F(WebApp, WebSocketAuthAndFanOutGoOnlyToEntitledUsers) {
   (void)bob;
 }
 
+// A mission whose signal the market (the ticks' own time) has left a mission's lifetime behind is
+// no longer listed, and firing it is refused as expired, whatever our clock says.
+TEST_F(WebApp, MissionsTheMarketHasLeftBehindAreNotOffered) {
+  auto t = make_user("alice", "GLADIATOR");
+  auto sig = make_signal("SIG_WARMUP");
+  make_mission("alice", sig.signal_id);
+  auto market_tick = [&](int64_t event_ns) {
+    schema::TickMsg m;
+    m.symbol = "EURUSD";
+    m.bid = 1.10000;
+    m.ask = 1.10005;
+    m.time_ns = event_ns;
+    m.uuid = "ea-1";
+    app_->on_bus_message("tick.EURUSD", schema::encode(schema::Envelope{"tick", 1, "telemetry_bridge", 77, clock_.now_ns(),
+                                                                         schema::to_json(m)}));
+  };
+  market_tick(sig.detected_ns + 899 * kNsPerSec);
+  EXPECT_EQ(body(get("/api/missions", t))["missions"].size(), 1u);
+  market_tick(sig.detected_ns + 900 * kNsPerSec);
+  EXPECT_EQ(body(get("/api/missions", t))["missions"].size(), 0u);
+}
+
 TEST_F(WebApp, BarsAreBuiltFromTicks) {
   auto t = make_user("alice", "GLADIATOR");
   for (int i = 0; i < 130; ++i) {

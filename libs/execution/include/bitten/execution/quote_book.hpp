@@ -12,7 +12,8 @@ namespace bitten::execution {
 
 class QuoteBook {
  public:
-  void update(std::string_view symbol, double bid, double ask, int64_t time_ns);
+  // time_ns: arrival (our clock); event_ns: the tick's market time.
+  void update(std::string_view symbol, double bid, double ask, int64_t time_ns, int64_t event_ns = 0);
   std::optional<risk::Quote> get(std::string_view symbol) const;
   // A QuoteSource reading this book (valid while the book lives).
   risk::QuoteSource source() const;

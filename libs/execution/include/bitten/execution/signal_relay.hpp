@@ -75,10 +75,6 @@ class SignalRelay {
   // than QUEUED until the sweep.
   void on_command_push_failed(const QueuedCommand& c, int64_t now_ns, RelayOutput& out);
 
-  // Market time: the event time of the latest tick of a symbol (5560). A signal the market has left
-  // a mission's lifetime behind offers no mission (missions_skipped_stale).
-  void on_market_time(std::string_view symbol, int64_t event_ns);
-
   // Whether auto-fire may consider this signal at all (the engine re-checks it for each user).
   bool auto_score_ok(const schema::SignalMsg& msg) const;
 
@@ -95,7 +91,6 @@ class SignalRelay {
   risk::FireService fires_;
   schema::EnvelopeWriter command_writer_{"signal_relay"};
   std::map<std::string, schema::SeqTracker> seq_;  // per publisher
-  std::map<std::string, int64_t, std::less<>> market_ns_;  // symbol -> latest tick event time
 };
 
 }  // namespace bitten::execution

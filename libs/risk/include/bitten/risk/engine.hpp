@@ -29,7 +29,8 @@ struct FireRequest {
 struct Quote {
   double bid = 0;
   double ask = 0;
-  int64_t time_ns = 0;  // 0: unknown age
+  int64_t time_ns = 0;   // when it arrived here (our clock), for the quote-age rule; 0: unknown age
+  int64_t event_ns = 0;  // the tick's own market time (a replay's may be days behind our clock); 0: unknown
 };
 // Latest quote of a symbol (live ticks), nullopt when none.
 using QuoteSource = std::function<std::optional<Quote>(std::string_view symbol)>;
