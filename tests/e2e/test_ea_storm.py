@@ -261,7 +261,12 @@ def main():
                     missing.append(("bridge ea.offline", uuid, t))
             # The router reports the silent holder offline, unless a new node (the restarted
             # simulator) took the UUID over in the same timer tick: then the entry is live again.
-            if long_gone and not (has("router", "offline", uuid, t, t + TTL_S + 6)
+            # A node the router holds as a rival (a duplicate claim not yet handed over) was never
+            # routable, so its cut is no router offline: the router's last word on it was "duplicate".
+            before = [(tt, k) for (src, k, u), ts in by.items() if src == "router" and u == uuid
+                      for tt in ts if tt <= t and k in ("duplicate", "handover", "hello", "heartbeat")]
+            rival = bool(before) and max(before)[1] == "duplicate"  # no takeover since the claim
+            if long_gone and not rival and not (has("router", "offline", uuid, t, t + TTL_S + 6)
                                   or any(has("router", k, uuid, t + TTL_S - 1, t + TTL_S + 6)
                                          for k in ("hello", "heartbeat", "handover"))):
                 missing.append(("router ea.offline", uuid, t))

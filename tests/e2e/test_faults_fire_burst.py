@@ -23,12 +23,17 @@ VICTIMS = ["command_router", "confirm_listener", "webapp"]
 
 
 def main():
+    # The kills are under test, not the limits: enough slots and daily loss room that auto-fires
+    # keep coming between the kills (with 3 slots, open positions refused every new fire for minutes).
+    tiers = json.loads((pathlib.Path(__file__).resolve().parents[2] / "config" / "risk.json").read_text())["tiers"]
+    tiers["COMMANDER"].update({"slots": 50, "max_trades_per_day": 1000, "daily_loss_pct": 100.0})
     overrides = {
         "ml_filter": {"cold_start_min_confidence": 0.0},
         "ea_sim": {"eas": len(USERS), "speed": 60},
         "elite_guard": {"timeframe": "M1"},
         "pattern_detector": {"timeframe": "M1"},
-        "risk": {"auto_fire": {"min_probability": 0.65, "allow_cold_start": True, "cold_start_min_confidence": 0}},
+        "risk": {"auto_fire": {"min_probability": 0.65, "allow_cold_start": True, "cold_start_min_confidence": 0},
+                 "tiers": tiers},
         "confirm_listener": {"confirm_timeout_s": 20},
     }
     fleet = Fleet(apps=APPS, overrides=overrides)
@@ -61,7 +66,7 @@ def main():
 
         for victim in VICTIMS:
             before = fire_count()
-            wait_for(lambda: fire_count() > before, 180, f"a burst of auto-fires before killing {victim}", interval=0.5)
+            wait_for(lambda: fire_count() > before, 240, f"a burst of auto-fires before killing {victim}", interval=0.5)
             app = fleet.app(victim)
             os.kill(app["pid"], 9)
             print(f"killed {victim} (pid {app['pid']}) with {fire_count()} fires so far")

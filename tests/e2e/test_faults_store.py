@@ -134,12 +134,20 @@ def main():
         # (a) busy: lock while a fire is SENT and its confirmation is 2 s away.
         r0 = restarts()
         err0, deferred0 = total("db_errors"), counters("confirm_listener").get("confirmations_deferred", 0)
-        sent = wait_for(lambda: q("SELECT fire_id FROM fires WHERE state = 'SENT'"), 150, "a SENT fire", interval=0.02)
-        locker = sqlite3.connect(str(db_path), timeout=10, isolation_level=None)
-        locker.execute("BEGIN EXCLUSIVE")
+        for attempt in range(10):
+            sent = wait_for(lambda: q("SELECT fire_id FROM fires WHERE state = 'SENT'"), 150, "a SENT fire", interval=0.02)
+            locker = sqlite3.connect(str(db_path), timeout=10, isolation_level=None)
+            locker.execute("BEGIN EXCLUSIVE")
+            # Still SENT under our lock (its confirmation had not been written before we took it)?
+            if locker.execute("SELECT state FROM fires WHERE fire_id = ?", (sent[0][0],)).fetchone()[0] == "SENT":
+                break
+            locker.execute("COMMIT")
+            locker.close()
         t_lock = time.monotonic()
         print(f"(a) holding the write lock with fire {sent[0][0]} SENT")
         wait_for(lambda: total("db_errors") > err0, 30, "a writer to report db_errors while locked", interval=0.2)
+        wait_for(lambda: counters("confirm_listener").get("confirmations_deferred", 0) > deferred0, 60,
+                 "the EA's confirmation to reach confirm_listener (and be deferred) while locked", interval=0.2)
         wait_for(lambda: time.monotonic() - t_lock >= BUSY_HOLD_S, BUSY_HOLD_S + 5, "the lock to be held long enough")
         locker.execute("COMMIT")
         locker.close()
