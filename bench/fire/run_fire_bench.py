@@ -90,7 +90,7 @@ def main():
         perf = None
         if args.perf:
             perf_data = fleet.dir / "perf.data"
-            perf = subprocess.Popen(["perf", "record", "-g", "-o", str(perf_data), "-p", str(pids[args.perf])],
+            perf = subprocess.Popen(["perf", "record", "--call-graph", "dwarf,16384", "-F", "499", "-o", str(perf_data), "-p", str(pids[args.perf])],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         r = subprocess.run([tool, "run", "--dir", str(fleet.dir), "--trader", trader, "--admin", admin,
                             "--router", fleet.endpoint(5555), "--telemetry", fleet.endpoint(5556),
