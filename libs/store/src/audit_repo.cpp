@@ -1,4 +1,5 @@
 #include "bitten/store/audit_repo.hpp"
+#include "statement_cache.hpp"
 
 #include "bitten/store/errors.hpp"
 #include "sql_util.hpp"
@@ -9,7 +10,8 @@ using namespace detail;
 
 Result<int64_t> AuditRepo::append(const AuditEntry& e) {
   return guarded("audit append", [&]() -> Result<int64_t> {
-    SQLite::Statement q(db_.sql(), "INSERT INTO audit_log (ts_ns, actor, action, target, detail_json) VALUES (?,?,?,?,?)");
+    CachedStatement q_cached(db_.sql(), "INSERT INTO audit_log (ts_ns, actor, action, target, detail_json) VALUES (?,?,?,?,?)");
+    SQLite::Statement& q = *q_cached;
     bind_i64(q, 1, e.ts_ns);
     q.bind(2, e.actor);
     q.bind(3, e.action);
@@ -22,9 +24,10 @@ Result<int64_t> AuditRepo::append(const AuditEntry& e) {
 
 Result<std::vector<AuditEntry>> AuditRepo::recent(int limit) {
   return guarded("audit recent", [&]() -> Result<std::vector<AuditEntry>> {
-    SQLite::Statement q(db_.sql(),
+    CachedStatement q_cached(db_.sql(),
                         "SELECT audit_id, ts_ns, actor, action, target, detail_json FROM audit_log "
                         "ORDER BY audit_id DESC LIMIT ?");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, limit);
     std::vector<AuditEntry> out;
     while (q.executeStep())

@@ -1,4 +1,5 @@
 #include "bitten/store/auth_repo.hpp"
+#include "statement_cache.hpp"
 
 #include "bitten/store/errors.hpp"
 #include "bitten/store/sha256.hpp"
@@ -33,7 +34,8 @@ Result<NewApiToken> AuthRepo::create_api_token(const std::string& user_id, const
     out.record.name = name;
     out.record.token_hash = sha256_hex(out.token);
     out.record.created_ns = now_ns;
-    SQLite::Statement q(db_.sql(), std::string("INSERT INTO api_tokens (") + kTokCols + ") VALUES (?,?,?,?,?,NULL,NULL)");
+    CachedStatement q_cached(db_.sql(), std::string("INSERT INTO api_tokens (") + kTokCols + ") VALUES (?,?,?,?,?,NULL,NULL)");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, out.record.token_id);
     q.bind(2, user_id);
     q.bind(3, name);
@@ -47,13 +49,15 @@ Result<NewApiToken> AuthRepo::create_api_token(const std::string& user_id, const
 Result<std::optional<ApiTokenRecord>> AuthRepo::verify_api_token(const std::string& token, int64_t now_ns) {
   return guarded("verify api token", [&]() -> Result<std::optional<ApiTokenRecord>> {
     const std::string h = sha256_hex(token);
-    SQLite::Statement q(db_.sql(),
+    CachedStatement q_cached(db_.sql(),
                         std::string("SELECT ") + kTokCols + " FROM api_tokens WHERE token_hash = ? AND revoked_ns IS NULL");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, h);
     if (!q.executeStep()) return std::optional<ApiTokenRecord>{};
     ApiTokenRecord t = read_token(q);
     q.reset();
-    SQLite::Statement u(db_.sql(), "UPDATE api_tokens SET last_used_ns = ? WHERE token_id = ?");
+    CachedStatement u_cached(db_.sql(), "UPDATE api_tokens SET last_used_ns = ? WHERE token_id = ?");
+    SQLite::Statement& u = *u_cached;
     bind_i64(u, 1, now_ns);
     u.bind(2, t.token_id);
     u.exec();
@@ -66,14 +70,16 @@ Result<std::optional<ApiTokenRecord>> AuthRepo::verify_api_token(const std::stri
                                                                   int64_t touch_after_ns) {
   return guarded("verify api token", [&]() -> Result<std::optional<ApiTokenRecord>> {
     const std::string h = sha256_hex(token);
-    SQLite::Statement q(db_.sql(),
+    CachedStatement q_cached(db_.sql(),
                         std::string("SELECT ") + kTokCols + " FROM api_tokens WHERE token_hash = ? AND revoked_ns IS NULL");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, h);
     if (!q.executeStep()) return std::optional<ApiTokenRecord>{};
     ApiTokenRecord t = read_token(q);
     q.reset();
     if (!t.last_used_ns || now_ns - *t.last_used_ns >= touch_after_ns) {
-      SQLite::Statement u(db_.sql(), "UPDATE api_tokens SET last_used_ns = ? WHERE token_id = ?");
+      CachedStatement u_cached(db_.sql(), "UPDATE api_tokens SET last_used_ns = ? WHERE token_id = ?");
+      SQLite::Statement& u = *u_cached;
       bind_i64(u, 1, now_ns);
       u.bind(2, t.token_id);
       u.exec();
@@ -85,7 +91,8 @@ Result<std::optional<ApiTokenRecord>> AuthRepo::verify_api_token(const std::stri
 
 Status AuthRepo::revoke_api_token(const std::string& token_id, int64_t now_ns) {
   return guarded("revoke api token", [&]() -> Status {
-    SQLite::Statement q(db_.sql(), "UPDATE api_tokens SET revoked_ns = ? WHERE token_id = ? AND revoked_ns IS NULL");
+    CachedStatement q_cached(db_.sql(), "UPDATE api_tokens SET revoked_ns = ? WHERE token_id = ? AND revoked_ns IS NULL");
+    SQLite::Statement& q = *q_cached;
     bind_i64(q, 1, now_ns);
     q.bind(2, token_id);
     if (q.exec() != 1) return make_error("token_not_found", "no live token " + token_id);
@@ -95,7 +102,8 @@ Status AuthRepo::revoke_api_token(const std::string& token_id, int64_t now_ns) {
 
 Result<std::vector<ApiTokenRecord>> AuthRepo::tokens_for_user(const std::string& user_id) {
   return guarded("tokens for user", [&]() -> Result<std::vector<ApiTokenRecord>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kTokCols + " FROM api_tokens WHERE user_id = ? ORDER BY created_ns");
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kTokCols + " FROM api_tokens WHERE user_id = ? ORDER BY created_ns");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, user_id);
     std::vector<ApiTokenRecord> out;
     while (q.executeStep()) out.push_back(read_token(q));
@@ -106,8 +114,9 @@ Result<std::vector<ApiTokenRecord>> AuthRepo::tokens_for_user(const std::string&
 Result<std::string> AuthRepo::create_session(const std::string& user_id, int64_t now_ns, int64_t ttl_ns) {
   return guarded("create session", [&]() -> Result<std::string> {
     std::string cookie = random_hex(32);
-    SQLite::Statement q(db_.sql(),
+    CachedStatement q_cached(db_.sql(),
                         "INSERT INTO sessions (token_hash, user_id, created_ns, expires_ns, revoked) VALUES (?,?,?,?,0)");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, sha256_hex(cookie));
     q.bind(2, user_id);
     bind_i64(q, 3, now_ns);
@@ -119,9 +128,10 @@ Result<std::string> AuthRepo::create_session(const std::string& user_id, int64_t
 
 Result<std::optional<SessionRecord>> AuthRepo::verify_session(const std::string& cookie, int64_t now_ns) {
   return guarded("verify session", [&]() -> Result<std::optional<SessionRecord>> {
-    SQLite::Statement q(db_.sql(),
+    CachedStatement q_cached(db_.sql(),
                         "SELECT token_hash, user_id, created_ns, expires_ns, revoked FROM sessions "
                         "WHERE token_hash = ? AND revoked = 0 AND expires_ns > ?");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, sha256_hex(cookie));
     bind_i64(q, 2, now_ns);
     if (!q.executeStep()) return std::optional<SessionRecord>{};
@@ -133,7 +143,8 @@ Result<std::optional<SessionRecord>> AuthRepo::verify_session(const std::string&
 
 Status AuthRepo::revoke_session(const std::string& cookie) {
   return guarded("revoke session", [&]() -> Status {
-    SQLite::Statement q(db_.sql(), "UPDATE sessions SET revoked = 1 WHERE token_hash = ?");
+    CachedStatement q_cached(db_.sql(), "UPDATE sessions SET revoked = 1 WHERE token_hash = ?");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, sha256_hex(cookie));
     q.exec();
     return ok_status();
@@ -142,7 +153,8 @@ Status AuthRepo::revoke_session(const std::string& cookie) {
 
 Result<int> AuthRepo::purge_expired_sessions(int64_t now_ns) {
   return guarded("purge sessions", [&]() -> Result<int> {
-    SQLite::Statement q(db_.sql(), "DELETE FROM sessions WHERE expires_ns <= ? OR revoked = 1");
+    CachedStatement q_cached(db_.sql(), "DELETE FROM sessions WHERE expires_ns <= ? OR revoked = 1");
+    SQLite::Statement& q = *q_cached;
     bind_i64(q, 1, now_ns);
     return q.exec();
   });

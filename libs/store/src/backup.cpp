@@ -1,4 +1,5 @@
 #include "bitten/store/backup.hpp"
+#include "statement_cache.hpp"
 
 #include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/Statement.h>
@@ -29,7 +30,8 @@ int copy_pages(SQLite::Database& dest, SQLite::Database& src) {
 }
 
 std::string integrity(SQLite::Database& db) {
-  SQLite::Statement q(db, "PRAGMA integrity_check");
+  CachedStatement q_cached(db, "PRAGMA integrity_check");
+  SQLite::Statement& q = *q_cached;
   std::string all;
   while (q.executeStep()) {
     if (!all.empty()) all += '\n';
@@ -39,7 +41,8 @@ std::string integrity(SQLite::Database& db) {
 }
 
 void set_journal_mode(SQLite::Database& db, const char* mode) {
-  SQLite::Statement q(db, std::string("PRAGMA journal_mode = ") + mode);
+  CachedStatement q_cached(db, std::string("PRAGMA journal_mode = ") + mode);
+  SQLite::Statement& q = *q_cached;
   q.executeStep();
 }
 
@@ -108,13 +111,15 @@ Result<std::map<std::string, int64_t>> table_row_counts(Database& db) {
   return guarded("row counts", [&]() -> Result<std::map<std::string, int64_t>> {
     std::vector<std::string> tables;
     {
-      SQLite::Statement q(db.sql(),
+      CachedStatement q_cached(db.sql(),
                           "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+      SQLite::Statement& q = *q_cached;
       while (q.executeStep()) tables.push_back(q.getColumn(0).getString());
     }
     std::map<std::string, int64_t> out;
     for (const auto& t : tables) {
-      SQLite::Statement c(db.sql(), "SELECT COUNT(*) FROM \"" + t + "\"");
+      CachedStatement c_cached(db.sql(), "SELECT COUNT(*) FROM \"" + t + "\"");
+      SQLite::Statement& c = *c_cached;
       c.executeStep();
       out[t] = static_cast<int64_t>(c.getColumn(0).getInt64());
     }

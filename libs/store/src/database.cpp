@@ -1,5 +1,7 @@
 #include "bitten/store/database.hpp"
 
+#include "statement_cache.hpp"
+
 #include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
@@ -11,6 +13,24 @@
 #include "bitten/store/migrations.hpp"
 
 namespace bitten::store {
+
+Database::Database(std::unique_ptr<SQLite::Database> db, std::string path)
+    : db_(std::move(db)), cache_(std::make_unique<StatementCache>(*db_)), path_(std::move(path)) {}
+
+Database::~Database() { cache_.reset(); }
+
+Database::Database(Database&& other) noexcept
+    : db_(std::move(other.db_)), cache_(std::move(other.cache_)), path_(std::move(other.path_)) {}
+
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    cache_.reset();  // finalized while our connection is still open
+    db_ = std::move(other.db_);
+    cache_ = std::move(other.cache_);
+    path_ = std::move(other.path_);
+  }
+  return *this;
+}
 
 Result<Database> Database::open(const DatabaseOptions& o) {
   // Switching a fresh file to WAL and WAL recovery can report SQLITE_BUSY without waiting on the
@@ -33,7 +53,8 @@ Result<Database> Database::open_once(const DatabaseOptions& o) {
     db->exec("SELECT count(*) FROM sqlite_master");
     db->exec("PRAGMA foreign_keys = ON");
     if (!o.read_only) {
-      SQLite::Statement jm(*db, "PRAGMA journal_mode = WAL");
+      CachedStatement jm_cached(*db, "PRAGMA journal_mode = WAL");
+      SQLite::Statement& jm = *jm_cached;
       jm.executeStep();
       if (jm.getColumn(0).getString() != "wal")
         return make_error("db_io", "open " + o.path + ": WAL journal mode unavailable");
@@ -59,7 +80,8 @@ Result<int> Database::schema_version() { return current_schema_version(*db_); }
 
 Result<std::string> Database::integrity_check() {
   return guarded("integrity_check", [&]() -> Result<std::string> {
-    SQLite::Statement q(*db_, "PRAGMA integrity_check");
+    CachedStatement q_cached(*db_, "PRAGMA integrity_check");
+    SQLite::Statement& q = *q_cached;
     std::string all;
     while (q.executeStep()) {
     if (!all.empty()) all += '\n';

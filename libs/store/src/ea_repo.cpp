@@ -1,4 +1,5 @@
 #include "bitten/store/ea_repo.hpp"
+#include "statement_cache.hpp"
 
 #include <SQLiteCpp/Transaction.h>
 
@@ -37,7 +38,8 @@ EaInstance read_ea(SQLite::Statement& q) {
 }
 
 std::optional<EaInstance> select_ea(SQLite::Database& db, const std::string& uuid) {
-  SQLite::Statement q(db, std::string("SELECT ") + kCols + " FROM ea_instances WHERE uuid = ?");
+  CachedStatement q_cached(db, std::string("SELECT ") + kCols + " FROM ea_instances WHERE uuid = ?");
+  SQLite::Statement& q = *q_cached;
   q.bind(1, uuid);
   if (!q.executeStep()) return std::nullopt;
   return read_ea(q);
@@ -49,7 +51,7 @@ Result<EaInstance> EaRepo::upsert(const EaReport& r) {
     if (r.uuid.empty()) return make_error("bad_input", "upsert ea: empty uuid");
     auto& db = db_.sql();
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement q(db, R"SQL(
+    CachedStatement q_cached(db, R"SQL(
 INSERT INTO ea_instances (uuid, node_id, account_login, broker, currency, leverage, balance, equity, free_margin,
                           sod_equity, sod_day, first_seen_ns, last_seen_ns)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?11, ?11)
@@ -66,6 +68,7 @@ ON CONFLICT(uuid) DO UPDATE SET
   sod_day = CASE WHEN sod_day IS NULL OR sod_day < excluded.sod_day THEN excluded.sod_day ELSE sod_day END,
   last_seen_ns = MAX(last_seen_ns, excluded.last_seen_ns)
 )SQL");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, r.uuid);
     q.bind(2, r.node_id);
     q.bind(3, r.account_login);
@@ -86,7 +89,8 @@ ON CONFLICT(uuid) DO UPDATE SET
 
 Status EaRepo::bind_user(const std::string& uuid, const std::optional<std::string>& user_id) {
   return guarded("bind ea", [&]() -> Status {
-    SQLite::Statement q(db_.sql(), "UPDATE ea_instances SET user_id = ? WHERE uuid = ?");
+    CachedStatement q_cached(db_.sql(), "UPDATE ea_instances SET user_id = ? WHERE uuid = ?");
+    SQLite::Statement& q = *q_cached;
     bind_opt(q, 1, user_id);
     q.bind(2, uuid);
     if (q.exec() != 1) return make_error("ea_not_found", "no EA with uuid " + uuid);
@@ -96,7 +100,8 @@ Status EaRepo::bind_user(const std::string& uuid, const std::optional<std::strin
 
 Status EaRepo::set_blocked(const std::string& uuid, bool blocked) {
   return guarded("block ea", [&]() -> Status {
-    SQLite::Statement q(db_.sql(), "UPDATE ea_instances SET blocked = ? WHERE uuid = ?");
+    CachedStatement q_cached(db_.sql(), "UPDATE ea_instances SET blocked = ? WHERE uuid = ?");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, blocked ? 1 : 0);
     q.bind(2, uuid);
     if (q.exec() != 1) return make_error("ea_not_found", "no EA with uuid " + uuid);
@@ -110,8 +115,9 @@ Result<std::optional<EaInstance>> EaRepo::get(const std::string& uuid) {
 
 Result<std::optional<EaInstance>> EaRepo::for_user(const std::string& user_id) {
   return guarded("ea for user", [&]() -> Result<std::optional<EaInstance>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kCols +
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kCols +
                                        " FROM ea_instances WHERE user_id = ? ORDER BY last_seen_ns DESC LIMIT 1");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, user_id);
     if (!q.executeStep()) return std::optional<EaInstance>{};
     return std::optional<EaInstance>(read_ea(q));
@@ -120,7 +126,8 @@ Result<std::optional<EaInstance>> EaRepo::for_user(const std::string& user_id) {
 
 Result<std::vector<EaInstance>> EaRepo::list_all() {
   return guarded("list eas", [&]() -> Result<std::vector<EaInstance>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kCols + " FROM ea_instances ORDER BY last_seen_ns DESC");
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kCols + " FROM ea_instances ORDER BY last_seen_ns DESC");
+    SQLite::Statement& q = *q_cached;
     std::vector<EaInstance> out;
     while (q.executeStep()) out.push_back(read_ea(q));
     return out;
@@ -129,7 +136,8 @@ Result<std::vector<EaInstance>> EaRepo::list_all() {
 
 Result<int64_t> EaRepo::count_seen_since(int64_t since_ns) {
   return guarded("count eas", [&]() -> Result<int64_t> {
-    SQLite::Statement q(db_.sql(), "SELECT COUNT(*) FROM ea_instances WHERE last_seen_ns >= ?");
+    CachedStatement q_cached(db_.sql(), "SELECT COUNT(*) FROM ea_instances WHERE last_seen_ns >= ?");
+    SQLite::Statement& q = *q_cached;
     bind_i64(q, 1, since_ns);
     q.executeStep();
     return i64(q.getColumn(0));

@@ -1,4 +1,5 @@
 #include "bitten/store/fire_repo.hpp"
+#include "statement_cache.hpp"
 
 #include <SQLiteCpp/Transaction.h>
 
@@ -91,8 +92,9 @@ PositionRecord read_position(SQLite::Statement& q) {
 }
 
 void insert_fire(SQLite::Database& db, const FireRecord& f) {
-  SQLite::Statement q(db, std::string("INSERT INTO fires (") + kFireCols +
+  CachedStatement q_cached(db, std::string("INSERT INTO fires (") + kFireCols +
                               ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  SQLite::Statement& q = *q_cached;
   int i = 1;
   q.bind(i++, f.fire_id);
   bind_opt(q, i++, f.mission_id);
@@ -134,7 +136,8 @@ void insert_fire(SQLite::Database& db, const FireRecord& f) {
 
 std::optional<FireRecord> select_fire(SQLite::Database& db, const std::string& where, const std::string& a,
                                       const std::string* b = nullptr) {
-  SQLite::Statement q(db, std::string("SELECT ") + kFireCols + " FROM fires WHERE " + where + " LIMIT 1");
+  CachedStatement q_cached(db, std::string("SELECT ") + kFireCols + " FROM fires WHERE " + where + " LIMIT 1");
+  SQLite::Statement& q = *q_cached;
   q.bind(1, a);
   if (b) q.bind(2, *b);
   if (!q.executeStep()) return std::nullopt;
@@ -142,19 +145,21 @@ std::optional<FireRecord> select_fire(SQLite::Database& db, const std::string& w
 }
 
 int count_slots(SQLite::Database& db, const std::string& user_id) {
-  SQLite::Statement q(db, std::string("SELECT (SELECT COUNT(*) FROM positions WHERE user_id = ?1 AND status = 'OPEN') + "
+  CachedStatement q_cached(db, std::string("SELECT (SELECT COUNT(*) FROM positions WHERE user_id = ?1 AND status = 'OPEN') + "
                                       "(SELECT COUNT(*) FROM fires WHERE user_id = ?1 AND state IN ") +
                               kInFlightSql + ")");
+  SQLite::Statement& q = *q_cached;
   q.bind(1, user_id);
   q.executeStep();
   return q.getColumn(0).getInt();
 }
 
 std::optional<std::string> opposite_exposure(SQLite::Database& db, const FireRecord& f) {
-  SQLite::Statement q(db, std::string("SELECT fire_id FROM positions WHERE user_id = ?1 AND status = 'OPEN' AND "
+  CachedStatement q_cached(db, std::string("SELECT fire_id FROM positions WHERE user_id = ?1 AND status = 'OPEN' AND "
                                       "symbol = ?2 AND direction <> ?3 UNION ALL SELECT fire_id FROM fires WHERE "
                                       "user_id = ?1 AND symbol = ?2 AND direction <> ?3 AND state IN ") +
                               kInFlightSql + " LIMIT 1");
+  SQLite::Statement& q = *q_cached;
   q.bind(1, f.user_id);
   q.bind(2, f.symbol);
   q.bind(3, f.direction);
@@ -292,7 +297,8 @@ Result<TransitionResult> FireRepo::transition(const std::string& fire_id, FireSt
       sql += ", close_price = ?6, pnl = ?7, close_result = ?8, close_inferred = ?9";
     }
     sql += " WHERE fire_id = ?10 AND state = ?11";
-    SQLite::Statement u(db, sql);
+    CachedStatement u_cached(db, sql);
+    SQLite::Statement& u = *u_cached;
     u.bind(1, std::string(to_string(to)));
     bind_i64(u, 2, now_ns);
     u.bind(3, d.reason);
@@ -311,9 +317,10 @@ Result<TransitionResult> FireRepo::transition(const std::string& fire_id, FireSt
     if (u.exec() != 1) return make_error("db_error", "fire " + fire_id + ": state changed under the write lock");
 
     if (to == FireState::FILLED) {
-      SQLite::Statement p(db, std::string("INSERT INTO positions (") + kPosCols +
+      CachedStatement p_cached(db, std::string("INSERT INTO positions (") + kPosCols +
                                   ") VALUES (?,?,?,?,?,?,?,?,?,?,'OPEN',?,NULL,NULL,NULL,NULL,NULL,0) "
                                   "ON CONFLICT(fire_id) DO NOTHING");
+      SQLite::Statement& p = *p_cached;
       int i = 1;
       p.bind(i++, cur->fire_id);
       p.bind(i++, cur->user_id);
@@ -328,9 +335,10 @@ Result<TransitionResult> FireRepo::transition(const std::string& fire_id, FireSt
       bind_i64(p, i++, now_ns);
       p.exec();
     } else if (to == FireState::CLOSED) {
-      SQLite::Statement p(db,
+      CachedStatement p_cached(db,
                           "UPDATE positions SET status = 'CLOSED', close_price = ?, closed_ns = ?, pnl = ?, pips = ?, "
                           "close_reason = ?, inferred = ? WHERE fire_id = ? AND status = 'OPEN'");
+      SQLite::Statement& p = *p_cached;
       bind_opt(p, 1, d.close_price);
       bind_i64(p, 2, now_ns);
       bind_opt(p, 3, d.pnl);
@@ -397,8 +405,9 @@ Result<std::optional<FireRecord>> FireRepo::live_for_mission(const std::string& 
 
 Result<std::vector<FireRecord>> FireRepo::stale(FireState state, int64_t cutoff_ns, int limit) {
   return guarded("stale fires", [&]() -> Result<std::vector<FireRecord>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kFireCols +
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kFireCols +
                                        " FROM fires WHERE state = ? AND updated_ns < ? ORDER BY updated_ns LIMIT ?");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, std::string(to_string(state)));
     bind_i64(q, 2, cutoff_ns);
     q.bind(3, limit);
@@ -411,9 +420,10 @@ Result<std::vector<FireRecord>> FireRepo::stale(FireState state, int64_t cutoff_
 Result<std::vector<FireRecord>> FireRepo::for_user(const std::string& user_id, int limit,
                                                    std::optional<int64_t> before_ns) {
   return guarded("fires for user", [&]() -> Result<std::vector<FireRecord>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kFireCols +
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kFireCols +
                                        " FROM fires WHERE user_id = ? AND requested_ns < ? "
                                        "ORDER BY requested_ns DESC, fire_id DESC LIMIT ?");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, user_id);
     bind_i64(q, 2, before_ns.value_or(INT64_MAX));
     q.bind(3, limit);
@@ -425,9 +435,10 @@ Result<std::vector<FireRecord>> FireRepo::for_user(const std::string& user_id, i
 
 Result<std::vector<FireRecord>> FireRepo::recent(int limit, std::optional<int64_t> before_ns) {
   return guarded("recent fires", [&]() -> Result<std::vector<FireRecord>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kFireCols +
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kFireCols +
                                        " FROM fires WHERE requested_ns < ? "
                                        "ORDER BY requested_ns DESC, fire_id DESC LIMIT ?");
+    SQLite::Statement& q = *q_cached;
     bind_i64(q, 1, before_ns.value_or(INT64_MAX));
     q.bind(2, limit);
     std::vector<FireRecord> out;
@@ -438,9 +449,10 @@ Result<std::vector<FireRecord>> FireRepo::recent(int limit, std::optional<int64_
 
 Result<std::vector<FireRecord>> FireRepo::in_flight_for_user(const std::string& user_id) {
   return guarded("in-flight fires", [&]() -> Result<std::vector<FireRecord>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kFireCols +
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kFireCols +
                                        " FROM fires WHERE user_id = ? AND state IN " + kInFlightSql +
                                        " ORDER BY requested_ns");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, user_id);
     std::vector<FireRecord> out;
     while (q.executeStep()) out.push_back(read_fire(q));
@@ -450,9 +462,10 @@ Result<std::vector<FireRecord>> FireRepo::in_flight_for_user(const std::string& 
 
 Result<int> FireRepo::open_fires_count(const std::string& user_id) {
   return guarded("open fires count", [&]() -> Result<int> {
-    SQLite::Statement q(db_.sql(),
+    CachedStatement q_cached(db_.sql(),
                         "SELECT COUNT(*) FROM fires WHERE user_id = ? AND state IN ('REQUESTED', 'QUEUED', 'SENT', "
                         "'FILLED')");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, user_id);
     q.executeStep();
     return q.getColumn(0).getInt();
@@ -467,9 +480,10 @@ Result<int> FireRepo::trades_today(const std::string& user_id, int64_t now_ns) {
   return guarded("trades today", [&]() -> Result<int> {
     // A trade is a fire that may have reached the broker: refused, undelivered and broker-failed
     // fires do not count.
-    SQLite::Statement q(db_.sql(),
+    CachedStatement q_cached(db_.sql(),
                         "SELECT COUNT(*) FROM fires WHERE user_id = ? AND requested_ns >= ? AND state IN "
                         "('QUEUED', 'SENT', 'FILLED', 'TIMEOUT', 'CLOSED')");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, user_id);
     bind_i64(q, 2, utc_day_start_ns(now_ns));
     q.executeStep();
@@ -479,9 +493,10 @@ Result<int> FireRepo::trades_today(const std::string& user_id, int64_t now_ns) {
 
 Result<double> FireRepo::realized_pnl_today(const std::string& user_id, int64_t now_ns) {
   return guarded("realized pnl today", [&]() -> Result<double> {
-    SQLite::Statement q(db_.sql(),
+    CachedStatement q_cached(db_.sql(),
                         "SELECT COALESCE(SUM(pnl), 0) FROM positions WHERE user_id = ? AND status = 'CLOSED' AND "
                         "closed_ns >= ?");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, user_id);
     bind_i64(q, 2, utc_day_start_ns(now_ns));
     q.executeStep();
@@ -491,7 +506,8 @@ Result<double> FireRepo::realized_pnl_today(const std::string& user_id, int64_t 
 
 Result<int64_t> FireRepo::count_active() {
   return guarded("active fires", [&]() -> Result<int64_t> {
-    SQLite::Statement q(db_.sql(), "SELECT COUNT(*) FROM fires WHERE state IN ('QUEUED', 'SENT', 'FILLED')");
+    CachedStatement q_cached(db_.sql(), "SELECT COUNT(*) FROM fires WHERE state IN ('QUEUED', 'SENT', 'FILLED')");
+    SQLite::Statement& q = *q_cached;
     q.executeStep();
     return i64(q.getColumn(0));
   });
@@ -499,8 +515,9 @@ Result<int64_t> FireRepo::count_active() {
 
 Result<std::vector<PositionRecord>> FireRepo::open_positions(const std::string& user_id) {
   return guarded("open positions", [&]() -> Result<std::vector<PositionRecord>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kPosCols +
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kPosCols +
                                        " FROM positions WHERE user_id = ? AND status = 'OPEN' ORDER BY opened_ns");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, user_id);
     std::vector<PositionRecord> out;
     while (q.executeStep()) out.push_back(read_position(q));
@@ -510,8 +527,9 @@ Result<std::vector<PositionRecord>> FireRepo::open_positions(const std::string& 
 
 Result<std::vector<PositionRecord>> FireRepo::all_open_positions() {
   return guarded("all open positions", [&]() -> Result<std::vector<PositionRecord>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kPosCols +
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kPosCols +
                                        " FROM positions WHERE status = 'OPEN' ORDER BY symbol, opened_ns");
+    SQLite::Statement& q = *q_cached;
     std::vector<PositionRecord> out;
     while (q.executeStep()) out.push_back(read_position(q));
     return out;
@@ -520,8 +538,9 @@ Result<std::vector<PositionRecord>> FireRepo::all_open_positions() {
 
 Result<std::vector<PositionRecord>> FireRepo::positions_for_user(const std::string& user_id, int limit) {
   return guarded("positions for user", [&]() -> Result<std::vector<PositionRecord>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kPosCols +
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kPosCols +
                                        " FROM positions WHERE user_id = ? ORDER BY opened_ns DESC LIMIT ?");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, user_id);
     q.bind(2, limit);
     std::vector<PositionRecord> out;

@@ -1,4 +1,5 @@
 #include "bitten/store/migrations.hpp"
+#include "statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -272,7 +273,8 @@ int latest_schema_version() { return migrations().back().version; }
 Result<int> current_schema_version(SQLite::Database& db) {
   return guarded("schema_version", [&]() -> Result<int> {
     if (!db.tableExists("schema_version")) return 0;
-    SQLite::Statement q(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+    CachedStatement q_cached(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+    SQLite::Statement& q = *q_cached;
     q.executeStep();
     return q.getColumn(0).getInt();
   });
@@ -287,12 +289,14 @@ Result<int> migrate(SQLite::Database& db, int64_t now_ns) {
     for (const auto& m : migrations()) {
       // Re-read the version inside the write lock: another process may have migrated meanwhile.
       SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-      SQLite::Statement q(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+      CachedStatement q_cached(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+      SQLite::Statement& q = *q_cached;
       q.executeStep();
       version = q.getColumn(0).getInt();
       if (m.version <= version) continue;  // tx rolls back (nothing written)
       db.exec(std::string(m.sql));
-      SQLite::Statement ins(db, "INSERT INTO schema_version(version, name, applied_ns) VALUES (?, ?, ?)");
+      CachedStatement ins_cached(db, "INSERT INTO schema_version(version, name, applied_ns) VALUES (?, ?, ?)");
+      SQLite::Statement& ins = *ins_cached;
       ins.bind(1, m.version);
       ins.bind(2, std::string(m.name));
       ins.bind(3, static_cast<int64_t>(now_ns));

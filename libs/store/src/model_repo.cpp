@@ -1,4 +1,5 @@
 #include "bitten/store/model_repo.hpp"
+#include "statement_cache.hpp"
 
 #include <SQLiteCpp/Transaction.h>
 
@@ -26,7 +27,8 @@ ModelRecord read_model(SQLite::Statement& q) {
 }
 
 std::optional<ModelRecord> select_one(SQLite::Database& db, const std::string& where, const std::string* arg) {
-  SQLite::Statement q(db, std::string("SELECT ") + kCols + " FROM models WHERE " + where + " LIMIT 1");
+  CachedStatement q_cached(db, std::string("SELECT ") + kCols + " FROM models WHERE " + where + " LIMIT 1");
+  SQLite::Statement& q = *q_cached;
   if (arg) q.bind(1, *arg);
   if (!q.executeStep()) return std::nullopt;
   return read_model(q);
@@ -35,7 +37,8 @@ std::optional<ModelRecord> select_one(SQLite::Database& db, const std::string& w
 
 Status ModelRepo::add(const ModelRecord& m) {
   return guarded("add model", [&]() -> Status {
-    SQLite::Statement q(db_.sql(), std::string("INSERT INTO models (") + kCols + ") VALUES (?,?,?,?,?,0,NULL,NULL)");
+    CachedStatement q_cached(db_.sql(), std::string("INSERT INTO models (") + kCols + ") VALUES (?,?,?,?,?,0,NULL,NULL)");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, m.version);
     q.bind(2, m.path);
     bind_i64(q, 3, m.created_ns);
@@ -60,7 +63,8 @@ Result<std::optional<ModelRecord>> ModelRepo::current() {
 
 Result<std::vector<ModelRecord>> ModelRepo::list_all() {
   return guarded("list models", [&]() -> Result<std::vector<ModelRecord>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kCols + " FROM models ORDER BY created_ns DESC, version DESC");
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kCols + " FROM models ORDER BY created_ns DESC, version DESC");
+    SQLite::Statement& q = *q_cached;
     std::vector<ModelRecord> out;
     while (q.executeStep()) out.push_back(read_model(q));
     return out;
@@ -73,7 +77,8 @@ Status ModelRepo::promote(const std::string& version, int64_t now_ns) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     if (!select_one(db, "version = ?", &version)) return make_error("model_not_found", "no model " + version);
     db.exec("UPDATE models SET is_current = 0 WHERE is_current = 1");
-    SQLite::Statement q(db, "UPDATE models SET is_current = 1, promoted_ns = ?, rolled_back_ns = NULL WHERE version = ?");
+    CachedStatement q_cached(db, "UPDATE models SET is_current = 1, promoted_ns = ?, rolled_back_ns = NULL WHERE version = ?");
+    SQLite::Statement& q = *q_cached;
     bind_i64(q, 1, now_ns);
     q.bind(2, version);
     q.exec();
@@ -88,17 +93,20 @@ Result<std::string> ModelRepo::rollback(int64_t now_ns) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     auto cur = select_one(db, "is_current = 1", nullptr);
     if (!cur) return make_error("no_current_model", "no model is current");
-    SQLite::Statement q(db, std::string("SELECT ") + kCols +
+    CachedStatement q_cached(db, std::string("SELECT ") + kCols +
                                 " FROM models WHERE is_current = 0 AND promoted_ns IS NOT NULL AND rolled_back_ns IS "
                                 "NULL ORDER BY promoted_ns DESC LIMIT 1");
+    SQLite::Statement& q = *q_cached;
     if (!q.executeStep()) return make_error("no_previous_model", "no earlier promoted model to roll back to");
     const std::string prev = q.getColumn(0).getString();
     q.reset();
-    SQLite::Statement off(db, "UPDATE models SET is_current = 0, rolled_back_ns = ? WHERE version = ?");
+    CachedStatement off_cached(db, "UPDATE models SET is_current = 0, rolled_back_ns = ? WHERE version = ?");
+    SQLite::Statement& off = *off_cached;
     bind_i64(off, 1, now_ns);
     off.bind(2, cur->version);
     off.exec();
-    SQLite::Statement on(db, "UPDATE models SET is_current = 1 WHERE version = ?");
+    CachedStatement on_cached(db, "UPDATE models SET is_current = 1 WHERE version = ?");
+    SQLite::Statement& on = *on_cached;
     on.bind(1, prev);
     on.exec();
     tx.commit();

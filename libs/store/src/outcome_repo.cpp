@@ -1,4 +1,5 @@
 #include "bitten/store/outcome_repo.hpp"
+#include "statement_cache.hpp"
 
 #include "bitten/store/errors.hpp"
 #include "sql_util.hpp"
@@ -30,8 +31,9 @@ OutcomeRecord read_outcome(SQLite::Statement& q) {
 
 Result<bool> OutcomeRepo::record(const OutcomeRecord& o) {
   return guarded("record outcome", [&]() -> Result<bool> {
-    SQLite::Statement q(db_.sql(), std::string("INSERT INTO outcomes (") + kCols +
+    CachedStatement q_cached(db_.sql(), std::string("INSERT INTO outcomes (") + kCols +
                                        ") VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, o.signal_id);
     bind_opt(q, 2, o.fire_id);
     q.bind(3, o.result);
@@ -49,7 +51,8 @@ Result<bool> OutcomeRepo::record(const OutcomeRecord& o) {
 
 Result<std::vector<OutcomeRecord>> OutcomeRepo::for_signal(const std::string& signal_id) {
   return guarded("outcomes for signal", [&]() -> Result<std::vector<OutcomeRecord>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kCols + " FROM outcomes WHERE signal_id = ? ORDER BY outcome_id");
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kCols + " FROM outcomes WHERE signal_id = ? ORDER BY outcome_id");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, signal_id);
     std::vector<OutcomeRecord> out;
     while (q.executeStep()) out.push_back(read_outcome(q));
@@ -59,8 +62,9 @@ Result<std::vector<OutcomeRecord>> OutcomeRepo::for_signal(const std::string& si
 
 Result<std::vector<OutcomeRecord>> OutcomeRepo::resolved_since(int64_t since_ns, int limit) {
   return guarded("outcomes since", [&]() -> Result<std::vector<OutcomeRecord>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kCols +
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kCols +
                                        " FROM outcomes WHERE resolved_ns >= ? ORDER BY resolved_ns LIMIT ?");
+    SQLite::Statement& q = *q_cached;
     bind_i64(q, 1, since_ns);
     q.bind(2, limit);
     std::vector<OutcomeRecord> out;
@@ -71,12 +75,13 @@ Result<std::vector<OutcomeRecord>> OutcomeRepo::resolved_since(int64_t since_ns,
 
 Status OutcomeRepo::put_training(const TrainingRow& r) {
   return guarded("put training row", [&]() -> Status {
-    SQLite::Statement q(db_.sql(),
+    CachedStatement q_cached(db_.sql(),
                         "INSERT INTO ml_training (signal_id, features_json, label, result, accepted, detected_ns, "
                         "resolved_ns) VALUES (?,?,?,?,?,?,?) ON CONFLICT(signal_id) DO UPDATE SET "
                         "features_json = excluded.features_json, label = excluded.label, result = excluded.result, "
                         "accepted = excluded.accepted, detected_ns = excluded.detected_ns, "
                         "resolved_ns = excluded.resolved_ns");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, r.signal_id);
     q.bind(2, r.features_json);
     if (r.label) q.bind(3, *r.label); else q.bind(3);
@@ -91,9 +96,10 @@ Status OutcomeRepo::put_training(const TrainingRow& r) {
 
 Result<std::vector<TrainingRow>> OutcomeRepo::labelled_training(int64_t since_ns) {
   return guarded("training rows", [&]() -> Result<std::vector<TrainingRow>> {
-    SQLite::Statement q(db_.sql(),
+    CachedStatement q_cached(db_.sql(),
                         "SELECT signal_id, features_json, label, result, accepted, detected_ns, resolved_ns "
                         "FROM ml_training WHERE label IS NOT NULL AND detected_ns >= ? ORDER BY detected_ns, signal_id");
+    SQLite::Statement& q = *q_cached;
     bind_i64(q, 1, since_ns);
     std::vector<TrainingRow> out;
     while (q.executeStep()) {

@@ -1,4 +1,5 @@
 #include "bitten/store/signal_repo.hpp"
+#include "statement_cache.hpp"
 
 #include "bitten/store/errors.hpp"
 #include "sql_util.hpp"
@@ -78,9 +79,10 @@ SignalRecord to_signal_record(const schema::SignalMsg& m, int64_t now_ns) {
 
 Result<bool> SignalRepo::insert(const SignalRecord& s) {
   return guarded("insert signal", [&]() -> Result<bool> {
-    SQLite::Statement q(db_.sql(), std::string("INSERT INTO signals (") + kCols +
+    CachedStatement q_cached(db_.sql(), std::string("INSERT INTO signals (") + kCols +
                                        ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
                                        "ON CONFLICT(signal_id) DO NOTHING");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, s.signal_id);
     q.bind(2, s.symbol);
     q.bind(3, s.direction);
@@ -112,7 +114,8 @@ Result<bool> SignalRepo::insert(const SignalRecord& s) {
 
 Result<std::optional<SignalRecord>> SignalRepo::get(const std::string& id) {
   return guarded("get signal", [&]() -> Result<std::optional<SignalRecord>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kCols + " FROM signals WHERE signal_id = ?");
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kCols + " FROM signals WHERE signal_id = ?");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, id);
     if (!q.executeStep()) return std::optional<SignalRecord>{};
     return std::optional<SignalRecord>(read_signal(q));
@@ -121,9 +124,10 @@ Result<std::optional<SignalRecord>> SignalRepo::get(const std::string& id) {
 
 Result<std::vector<SignalRecord>> SignalRepo::recent(int limit, std::optional<int64_t> before_ns) {
   return guarded("recent signals", [&]() -> Result<std::vector<SignalRecord>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kCols +
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kCols +
                                        " FROM signals WHERE detected_ns < ? ORDER BY detected_ns DESC, "
                                        "signal_id DESC LIMIT ?");
+    SQLite::Statement& q = *q_cached;
     bind_i64(q, 1, before_ns.value_or(INT64_MAX));
     q.bind(2, limit);
     std::vector<SignalRecord> out;
@@ -134,8 +138,9 @@ Result<std::vector<SignalRecord>> SignalRepo::recent(int limit, std::optional<in
 
 Result<std::vector<SignalRepo::Key>> SignalRepo::recent_keys(int limit, std::optional<int64_t> before_ns) {
   return guarded("recent signal keys", [&]() -> Result<std::vector<Key>> {
-    SQLite::Statement q(db_.sql(), "SELECT signal_id, detected_ns, accepted FROM signals WHERE detected_ns < ? "
+    CachedStatement q_cached(db_.sql(), "SELECT signal_id, detected_ns, accepted FROM signals WHERE detected_ns < ? "
                                    "ORDER BY detected_ns DESC, signal_id DESC LIMIT ?");
+    SQLite::Statement& q = *q_cached;
     bind_i64(q, 1, before_ns.value_or(INT64_MAX));
     q.bind(2, limit);
     std::vector<Key> out;
@@ -146,7 +151,8 @@ Result<std::vector<SignalRepo::Key>> SignalRepo::recent_keys(int limit, std::opt
 
 Result<int64_t> SignalRepo::count_since(int64_t since_ns) {
   return guarded("count signals", [&]() -> Result<int64_t> {
-    SQLite::Statement q(db_.sql(), "SELECT COUNT(*) FROM signals WHERE detected_ns >= ?");
+    CachedStatement q_cached(db_.sql(), "SELECT COUNT(*) FROM signals WHERE detected_ns >= ?");
+    SQLite::Statement& q = *q_cached;
     bind_i64(q, 1, since_ns);
     q.executeStep();
     return i64(q.getColumn(0));

@@ -1,4 +1,5 @@
 #include "bitten/store/system_repo.hpp"
+#include "statement_cache.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -11,7 +12,8 @@ using namespace detail;
 
 Result<HaltState> SystemRepo::global_halt() {
   return guarded("global halt", [&]() -> Result<HaltState> {
-    SQLite::Statement q(db_.sql(), "SELECT value, updated_ns, updated_by FROM system_flags WHERE name = 'global_halt'");
+    CachedStatement q_cached(db_.sql(), "SELECT value, updated_ns, updated_by FROM system_flags WHERE name = 'global_halt'");
+    SQLite::Statement& q = *q_cached;
     HaltState h;
     if (!q.executeStep()) return h;
     auto j = nlohmann::json::parse(q.getColumn(0).getString(), nullptr, false);
@@ -26,10 +28,11 @@ Result<HaltState> SystemRepo::global_halt() {
 
 Status SystemRepo::set_global_halt(bool halted, const std::string& reason, const std::string& by, int64_t now_ns) {
   return guarded("set global halt", [&]() -> Status {
-    SQLite::Statement q(db_.sql(),
+    CachedStatement q_cached(db_.sql(),
                         "INSERT INTO system_flags (name, value, updated_ns, updated_by) VALUES ('global_halt', ?, ?, ?) "
                         "ON CONFLICT(name) DO UPDATE SET value = excluded.value, updated_ns = excluded.updated_ns, "
                         "updated_by = excluded.updated_by");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, nlohmann::json{{"halted", halted}, {"reason", reason}}.dump());
     bind_i64(q, 2, now_ns);
     q.bind(3, by);

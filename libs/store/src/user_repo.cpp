@@ -1,4 +1,5 @@
 #include "bitten/store/user_repo.hpp"
+#include "statement_cache.hpp"
 
 #include "bitten/store/errors.hpp"
 #include "sql_util.hpp"
@@ -34,7 +35,8 @@ Status expect_one(int changed, const std::string& user_id) {
 Status UserRepo::create(const UserRecord& u) {
   return guarded("create user", [&]() -> Status {
     if (u.user_id.empty() || u.tier.empty()) return make_error("bad_input", "create user: user_id and tier are required");
-    SQLite::Statement q(db_.sql(), std::string("INSERT INTO users (") + kCols + ") VALUES (?,?,?,?,?,?,?,?,?)");
+    CachedStatement q_cached(db_.sql(), std::string("INSERT INTO users (") + kCols + ") VALUES (?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, u.user_id);
     bind_opt(q, 2, u.telegram_id);
     q.bind(3, u.display_name);
@@ -51,7 +53,8 @@ Status UserRepo::create(const UserRecord& u) {
 
 Result<std::optional<UserRecord>> UserRepo::get(const std::string& user_id) {
   return guarded("get user", [&]() -> Result<std::optional<UserRecord>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kCols + " FROM users WHERE user_id = ?");
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kCols + " FROM users WHERE user_id = ?");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, user_id);
     if (!q.executeStep()) return std::optional<UserRecord>{};
     return std::optional<UserRecord>(read_user(q));
@@ -60,7 +63,8 @@ Result<std::optional<UserRecord>> UserRepo::get(const std::string& user_id) {
 
 Result<std::optional<UserRecord>> UserRepo::by_telegram(int64_t telegram_id) {
   return guarded("user by telegram", [&]() -> Result<std::optional<UserRecord>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kCols + " FROM users WHERE telegram_id = ?");
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kCols + " FROM users WHERE telegram_id = ?");
+    SQLite::Statement& q = *q_cached;
     bind_i64(q, 1, telegram_id);
     if (!q.executeStep()) return std::optional<UserRecord>{};
     return std::optional<UserRecord>(read_user(q));
@@ -69,7 +73,8 @@ Result<std::optional<UserRecord>> UserRepo::by_telegram(int64_t telegram_id) {
 
 Result<std::vector<UserRecord>> UserRepo::list_all() {
   return guarded("list users", [&]() -> Result<std::vector<UserRecord>> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kCols + " FROM users ORDER BY created_ns, user_id");
+    CachedStatement q_cached(db_.sql(), std::string("SELECT ") + kCols + " FROM users ORDER BY created_ns, user_id");
+    SQLite::Statement& q = *q_cached;
     std::vector<UserRecord> out;
     while (q.executeStep()) out.push_back(read_user(q));
     return out;
@@ -78,7 +83,8 @@ Result<std::vector<UserRecord>> UserRepo::list_all() {
 
 Status UserRepo::set_tier(const std::string& user_id, const std::string& tier, int64_t now_ns) {
   return guarded("set tier", [&]() -> Status {
-    SQLite::Statement q(db_.sql(), "UPDATE users SET tier = ?, updated_ns = ? WHERE user_id = ?");
+    CachedStatement q_cached(db_.sql(), "UPDATE users SET tier = ?, updated_ns = ? WHERE user_id = ?");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, tier);
     bind_i64(q, 2, now_ns);
     q.bind(3, user_id);
@@ -88,7 +94,8 @@ Status UserRepo::set_tier(const std::string& user_id, const std::string& tier, i
 
 Status UserRepo::set_role(const std::string& user_id, const std::string& role, int64_t now_ns) {
   return guarded("set role", [&]() -> Status {
-    SQLite::Statement q(db_.sql(), "UPDATE users SET role = ?, updated_ns = ? WHERE user_id = ?");
+    CachedStatement q_cached(db_.sql(), "UPDATE users SET role = ?, updated_ns = ? WHERE user_id = ?");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, role);
     bind_i64(q, 2, now_ns);
     q.bind(3, user_id);
@@ -98,7 +105,8 @@ Status UserRepo::set_role(const std::string& user_id, const std::string& role, i
 
 Status UserRepo::set_halted(const std::string& user_id, bool halted, const std::string& reason, int64_t now_ns) {
   return guarded("set halted", [&]() -> Status {
-    SQLite::Statement q(db_.sql(), "UPDATE users SET halted = ?, halt_reason = ?, updated_ns = ? WHERE user_id = ?");
+    CachedStatement q_cached(db_.sql(), "UPDATE users SET halted = ?, halt_reason = ?, updated_ns = ? WHERE user_id = ?");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, halted ? 1 : 0);
     if (halted) q.bind(2, reason); else q.bind(2);
     bind_i64(q, 3, now_ns);
@@ -109,7 +117,8 @@ Status UserRepo::set_halted(const std::string& user_id, bool halted, const std::
 
 Result<std::string> UserRepo::mode(const std::string& user_id) {
   return guarded("user mode", [&]() -> Result<std::string> {
-    SQLite::Statement q(db_.sql(), "SELECT mode FROM user_modes WHERE user_id = ?");
+    CachedStatement q_cached(db_.sql(), "SELECT mode FROM user_modes WHERE user_id = ?");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, user_id);
     if (!q.executeStep()) return std::string("SELECT");
     return q.getColumn(0).getString();
@@ -120,9 +129,10 @@ Status UserRepo::set_mode(const std::string& user_id, const std::string& mode, i
   return guarded("set mode", [&]() -> Status {
     if (mode != "SELECT" && mode != "AUTO") return make_error("bad_input", "mode must be SELECT or AUTO");
     // An upsert of the one column (the original's INSERT OR REPLACE reset the other columns).
-    SQLite::Statement q(db_.sql(),
+    CachedStatement q_cached(db_.sql(),
                         "INSERT INTO user_modes (user_id, mode, updated_ns) VALUES (?, ?, ?) "
                         "ON CONFLICT(user_id) DO UPDATE SET mode = excluded.mode, updated_ns = excluded.updated_ns");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, user_id);
     q.bind(2, mode);
     bind_i64(q, 3, now_ns);
@@ -133,7 +143,8 @@ Status UserRepo::set_mode(const std::string& user_id, const std::string& mode, i
 
 Result<std::vector<std::string>> UserRepo::users_in_mode(const std::string& mode) {
   return guarded("users in mode", [&]() -> Result<std::vector<std::string>> {
-    SQLite::Statement q(db_.sql(), "SELECT user_id FROM user_modes WHERE mode = ? ORDER BY user_id");
+    CachedStatement q_cached(db_.sql(), "SELECT user_id FROM user_modes WHERE mode = ? ORDER BY user_id");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, mode);
     std::vector<std::string> out;
     while (q.executeStep()) out.push_back(q.getColumn(0).getString());
@@ -143,7 +154,8 @@ Result<std::vector<std::string>> UserRepo::users_in_mode(const std::string& mode
 
 Result<std::optional<double>> UserRepo::auto_min_probability(const std::string& user_id) {
   return guarded("auto min probability", [&]() -> Result<std::optional<double>> {
-    SQLite::Statement q(db_.sql(), "SELECT auto_min_probability FROM user_modes WHERE user_id = ?");
+    CachedStatement q_cached(db_.sql(), "SELECT auto_min_probability FROM user_modes WHERE user_id = ?");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, user_id);
     if (!q.executeStep() || q.getColumn(0).isNull()) return std::optional<double>{};
     return std::optional<double>(q.getColumn(0).getDouble());
@@ -154,10 +166,11 @@ Status UserRepo::set_auto_min_probability(const std::string& user_id, std::optio
   return guarded("set auto min probability", [&]() -> Status {
     if (p && !(*p >= kMinAutoProbability && *p <= kMaxAutoProbability))
       return make_error("bad_input", "auto_min_probability must be within [0.5, 0.99]");
-    SQLite::Statement q(db_.sql(),
+    CachedStatement q_cached(db_.sql(),
                         "INSERT INTO user_modes (user_id, mode, auto_min_probability, updated_ns) VALUES (?, 'SELECT', ?, ?) "
                         "ON CONFLICT(user_id) DO UPDATE SET auto_min_probability = excluded.auto_min_probability, "
                         "updated_ns = excluded.updated_ns");
+    SQLite::Statement& q = *q_cached;
     q.bind(1, user_id);
     if (p) q.bind(2, *p); else q.bind(2);
     bind_i64(q, 3, now_ns);

@@ -19,9 +19,14 @@ struct DatabaseOptions {
   bool read_only = false;
 };
 
+class StatementCache;
+
 class Database {
  public:
   static Result<Database> open(const DatabaseOptions& options);
+  ~Database();
+  Database(Database&& other) noexcept;
+  Database& operator=(Database&& other) noexcept;
 
   SQLite::Database& sql() { return *db_; }
   const std::string& path() const { return path_; }
@@ -33,8 +38,9 @@ class Database {
 
  private:
   static Result<Database> open_once(const DatabaseOptions& options);
-  Database(std::unique_ptr<SQLite::Database> db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+  Database(std::unique_ptr<SQLite::Database> db, std::string path);
   std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<StatementCache> cache_;  // prepared statements of db_, finalized before it closes
   std::string path_;
 };
 
