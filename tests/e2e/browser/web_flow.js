@@ -10,6 +10,12 @@ const lines = [];
 let waiter = null;
 rl.on('line', (l) => { if (waiter) { const w = waiter; waiter = null; w(l); } else lines.push(l); });
 const nextLine = () => (lines.length ? Promise.resolve(lines.shift()) : new Promise((r) => (waiter = r)));
+// Starts the page's token sign-in without awaiting it in the page: the sign-in navigates, and an
+// evaluate still waiting for its promise then fails with "Execution context was destroyed".
+function signIn(p, token) {
+  return p.evaluate((u) => { window.bittenSignIn(u); }, token);
+}
+
 async function need(what) { console.log('NEED ' + what); const ok = await nextLine(); if (ok !== 'OK') throw new Error('python said ' + ok); }
 function expect(cond, msg) { if (!cond) throw new Error('expectation failed: ' + msg); console.log('ok - ' + msg); }
 
@@ -31,7 +37,7 @@ function expect(cond, msg) { if (!cond) throw new Error('expectation failed: ' +
     await page.waitForSelector('.login', { state: 'visible' });
     await shot(page, 'trader-signed-out');
     // Exactly what the Telegram Login Widget's callback does with its signed payload.
-    await Promise.all([page.waitForNavigation(), page.evaluate((u) => window.bittenSignIn(u), cfg.alice)]);
+    await Promise.all([page.waitForNavigation(), signIn(page, cfg.alice)]);
     await page.waitForSelector('#who:has-text("alice")');
     await page.waitForSelector('#ws-state:has-text("live")');
     expect(true, 'trader signed in and the WebSocket is live');
@@ -65,7 +71,7 @@ function expect(cond, msg) { if (!cond) throw new Error('expectation failed: ' +
     throne.on('dialog', (d) => d.accept());
     await throne.goto(url('throne'));
     await throne.waitForSelector('.login', { state: 'visible' });
-    await Promise.all([throne.waitForNavigation(), throne.evaluate((u) => window.bittenSignIn(u), cfg.root)]);
+    await Promise.all([throne.waitForNavigation(), signIn(throne, cfg.root)]);
     await throne.waitForSelector('#users table');
     await throne.waitForSelector('#halt-toggle:has-text("Halt all trading")');
     await shot(throne, 'throne');

@@ -48,6 +48,9 @@ bool drive_until(SimRunner& r, bool instant, Pred done, int max_replay_s = 7200)
     if (done()) return true;
     r.advance_to(r.replay_now_ns() + kNsPerSecond);
     if (instant) r.poll_commands();
+    // Paced (at most ~5,000 replay seconds per wall second): a command still crossing TCP on a
+    // loaded machine must not find the replay already at the end of its data.
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   return done();
 }
