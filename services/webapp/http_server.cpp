@@ -1,5 +1,7 @@
 #include "http_server.hpp"
 
+#include "beast_convert.hpp"
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -20,35 +22,6 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-Request to_request(const http::request<http::string_body>& in, Surface surface, const std::string& remote_ip) {
-  Request r;
-  r.surface = surface;
-  r.method = std::string(in.method_string());
-  r.target = std::string(in.target());
-  for (const auto& f : in) {
-    std::string name(f.name_string());
-    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    auto& slot = r.headers[name];
-    if (slot.empty()) slot = std::string(f.value());
-    else slot += (name == "cookie" ? "; " : ", ") + std::string(f.value());
-  }
-  r.body = in.body();
-  r.remote_ip = remote_ip;
-  return r;
-}
-
-http::response<http::string_body> to_beast(Response&& r, unsigned version, bool keep_alive) {
-  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
-  res.set(http::field::server, "bitten-webapp");
-  res.set(http::field::content_type, r.content_type);
-  for (auto& [k, v] : r.headers) res.insert(k, v);
-  res.keep_alive(keep_alive);
-  const size_t length = r.body.size();
-  if (!r.head_only) res.body() = std::move(r.body);
-  res.content_length(length);
-  return res;
-}
 
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
@@ -214,7 +187,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(asio::io_context& ioc, App& app, const ServerOptions& opt, Surface surface)
-      : ioc_(ioc), acceptor_(ioc), app_(app), opt_(opt), surface_(surface) {}
+      : acceptor_(ioc), app_(app), opt_(opt), surface_(surface) {}
 
   Status open(const Listen& where) {
     beast::error_code ec;
@@ -248,7 +221,6 @@ class Listener : public std::enable_shared_from_this<Listener> {
     });
   }
 
-  asio::io_context& ioc_;
   tcp::acceptor acceptor_;
   App& app_;
   const ServerOptions& opt_;

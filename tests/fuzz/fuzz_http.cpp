@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "app.hpp"
+#include "beast_convert.hpp"
 #include "bitten/store/auth_repo.hpp"
 #include "bitten/store/ea_repo.hpp"
 #include "bitten/store/mission_repo.hpp"
@@ -293,25 +294,6 @@ struct World {
   }
 };
 
-// HttpServer's to_request (services/webapp/http_server.cpp): lower-case names, repeated headers
-// joined ("; " for Cookie, ", " otherwise).
-Request to_request(const http::request<http::string_body>& in, Surface surface) {
-  Request r;
-  r.surface = surface;
-  r.method = std::string(in.method_string());
-  r.target = std::string(in.target());
-  for (const auto& f : in) {
-    std::string name(f.name_string());
-    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    auto& slot = r.headers[name];
-    if (slot.empty()) slot = std::string(f.value());
-    else slot += (name == "cookie" ? "; " : ", ") + std::string(f.value());
-  }
-  r.body = in.body();
-  r.remote_ip = "127.0.0.1";
-  return r;
-}
-
 // Which listener: the port in the Host header (the four surfaces' defaults), else the trader's.
 Surface surface_of(const http::request<http::string_body>& in) {
   auto host = in[http::field::host];
@@ -329,21 +311,14 @@ void check_response(Response&& r, unsigned version, bool keep_alive) {
   if (!clean(r.content_type)) __builtin_trap();
   for (const auto& [k, v] : r.headers)
     if (k.empty() || !clean(k) || !clean(v)) __builtin_trap();
-  // HttpServer's to_beast, then the bytes it would write.
-  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
-  res.set(http::field::server, "bitten-webapp");
-  res.set(http::field::content_type, r.content_type);
-  for (auto& [k, v] : r.headers) res.insert(k, v);
-  res.keep_alive(keep_alive);
-  const size_t length = r.body.size();
-  if (!r.head_only) res.body() = std::move(r.body);
-  res.content_length(length);
+  // HttpServer's conversion, then the bytes it would write.
+  auto res = to_beast(std::move(r), version, keep_alive);
   std::ostringstream out;
   out << res;
 }
 
 void serve(World& w, const http::request<http::string_body>& in) {
-  Request r = to_request(in, surface_of(in));
+  Request r = to_request(in, surface_of(in), "127.0.0.1");
   w.fill(r.target);
   for (auto& [_, v] : r.headers) w.fill(v);
   w.fill(r.body);
