@@ -5,6 +5,7 @@
 
 #include "bitten/execution/exec_config.hpp"
 #include "bitten/runtime/daemon.hpp"
+#include "bitten/store/checkpointer.hpp"
 #include "bitten/runtime/stop_signal.hpp"
 #include "listener_loop.hpp"
 
@@ -20,8 +21,14 @@ int main(int argc, char** argv) {
     const std::string db_path = execution::resolve_db_path(cfg->db_path, env.state_dir);
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), ec);
-    auto db = store::Database::open({db_path});
+    // On the fire path: no commit of ours runs a checkpoint; our Checkpointer thread does them.
+    store::DatabaseOptions db_options{db_path};
+    db_options.wal_autocheckpoint_pages = 0;
+    auto db = store::Database::open(db_options);
     if (!db) return make_error("store", db_path + ": " + db.error().message);
+    auto checkpointer = store::Checkpointer::start(db_path, std::chrono::milliseconds(250),
+                                                   [log = env.log](const Error& e) { log->warn("wal checkpoint: {}", e.message); });
+    if (!checkpointer) return make_error("store", db_path + ": " + checkpointer.error().message);
 
     runtime::EventPublisher events(env.name, env.event_bus_endpoint, env.clock);
     env.log->info("confirmations {} (db {}, confirm timeout {} s)", cfg->confirm_pull, db_path, cfg->confirm_timeout_s);

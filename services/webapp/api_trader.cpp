@@ -182,44 +182,47 @@ void App::post_fire(Ctx& c) {
     c.reply(error_response(503, "store_unavailable", out.error().message));
     return;
   }
-  store::FireRepo repo(d_.db);
-  auto rec = repo.get(out->fire_id);
-  nlohmann::json fire = rec && *rec ? to_json(**rec) : nlohmann::json{{"fire_id", out->fire_id}};
+  if (!out->record) {  // user_not_found: the principal's user row is gone, nothing was written
+    c.reply(json_response(422, {{"fire_id", ""}, {"state", "REJECTED"}, {"reason", out->reason},
+                                {"reason_detail", out->detail}}));
+    return;
+  }
+  const store::FireRecord& rec = *out->record;
   if (out->duplicate) {
+    nlohmann::json fire = to_json(rec);
     fire["duplicate"] = true;
     c.reply(json_response(200, fire));
     return;
   }
   if (out->state != store::FireState::QUEUED || !out->command) {
-    if (rec && *rec) publish_fire(**rec);
-    fire["state"] = std::string(store::to_string(out->state));
-    fire["reason"] = out->reason;
-    fire["reason_detail"] = out->detail;
-    c.reply(json_response(422, fire));
+    publish_fire(rec);
+    c.reply(json_response(422, to_json(rec)));
     return;
   }
+  // The command leaves first; the reply, the event and their JSON follow it.
   const auto& cmd = *out->command;
   std::string payload = command_writer_.encode(schema::CommandMsg::kType, now,
                                                schema::to_json(risk::to_command(cmd, p.user_id, now)));
-  if (rec && *rec) publish_fire(**rec);
+  auto fire = std::make_shared<nlohmann::json>(to_json(rec));
   Reply reply = c.reply;
   const std::string fire_id = out->fire_id;
   d_.outbox.send_command(schema::topic::command(cmd.target_uuid), std::move(payload), [this, reply, fire, fire_id](bool sent) mutable {
     if (sent) {
-      reply(json_response(202, fire));
+      reply(json_response(202, *fire));
       return;
     }
     // The router is not there to take it: say so now rather than leave the fire QUEUED forever.
     auto t = store::FireRepo(d_.db).mark_undeliverable(fire_id, "command_queue_unavailable", d_.clock.now_ns());
     if (t) {
       publish_fire(t->fire);
-      fire = to_json(t->fire);
+      *fire = to_json(t->fire);
     } else {
-      fire["state"] = "UNDELIVERABLE";
-      fire["reason"] = "command_queue_unavailable";
+      (*fire)["state"] = "UNDELIVERABLE";
+      (*fire)["reason"] = "command_queue_unavailable";
     }
-    reply(json_response(503, fire));
+    reply(json_response(503, *fire));
   });
+  publish_fire(rec);
 }
 
 void App::get_fires(Ctx& c) {

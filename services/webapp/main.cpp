@@ -11,6 +11,7 @@
 #include "bitten/risk/config.hpp"
 #include "bitten/runtime/daemon.hpp"
 #include "bitten/runtime/stop_signal.hpp"
+#include "bitten/store/checkpointer.hpp"
 #include "bitten/store/database.hpp"
 #include "app.hpp"
 #include "bus_bridge.hpp"
@@ -55,8 +56,14 @@ int main(int argc, char** argv) {
     const std::string db_path = !cfg->db_path.empty() ? cfg->db_path : env.state_dir + "/bitten.db";
     std::error_code ec;
     fs::create_directories(fs::path(db_path).parent_path(), ec);
-    auto db = store::Database::open({db_path});
+    // On the fire path: no commit of ours runs a checkpoint; our Checkpointer thread does them.
+    store::DatabaseOptions db_options{db_path};
+    db_options.wal_autocheckpoint_pages = 0;
+    auto db = store::Database::open(db_options);
     if (!db) return make_error("store", db_path + ": " + db.error().message);
+    auto checkpointer = store::Checkpointer::start(db_path, std::chrono::milliseconds(250),
+                                                   [log = env.log](const Error& e) { log->warn("wal checkpoint: {}", e.message); });
+    if (!checkpointer) return make_error("store", db_path + ": " + checkpointer.error().message);
 
     HttpServer* server_ptr = nullptr;
     App* app_ptr = nullptr;

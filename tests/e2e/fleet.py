@@ -98,8 +98,11 @@ class Fleet:
             (self.config_dir / f.name).write_text(json.dumps(doc, indent=2))
 
     def pm2(self, *args, check=True):
-        return subprocess.run([str(PM2), *args], env=self.env, cwd=ROOT, check=check,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
+        r = subprocess.run([str(PM2), *args], env=self.env, cwd=ROOT, check=False,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
+        if check and r.returncode != 0:
+            raise RuntimeError(f"pm2 {' '.join(args)} exited {r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}")
+        return r
 
     def start(self):
         self.state_dir.joinpath("logs").mkdir(parents=True, exist_ok=True)

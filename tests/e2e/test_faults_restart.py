@@ -77,8 +77,16 @@ def main():
         err = (fleet.state_dir / "logs" / "telemetry_bridge.err.log").read_text()
         assert "no_such_key: unknown key" in err, err[-2000:]
         assert "pull_rcvhwm: expected an integer" in err, err[-2000:]
+        # On a slow machine the unstable starts can outlast PM2's window (min_uptime x max_restarts),
+        # so PM2 keeps cycling it instead of marking it errored; a restart issued while it is
+        # "launching" is refused. Stop it first (retrying until PM2 accepts), then fix and restart.
+        def stopped():
+            fleet.pm2("stop", "telemetry_bridge", check=False)
+            return fleet.app("telemetry_bridge")["pm2_env"]["status"] in ("stopped", "errored")
+        wait_for(stopped, 30, "PM2 to stop the misconfigured bridge", interval=0.5)
         cfg_path.write_text(good)
-        fleet.pm2("restart", "telemetry_bridge")
+        wait_for(lambda: fleet.pm2("restart", "telemetry_bridge", check=False).returncode == 0, 30,
+                 "PM2 to accept the restart of the fixed bridge", interval=0.5)
         fleet.wait_online(["telemetry_bridge"], timeout=20)
         wait_for(ticks_flow, 30, "ticks flowing once the config is fixed")
     bus.close(); ticks.close(); ctx.term()

@@ -1,9 +1,12 @@
 #include "bitten/risk/fire_service.hpp"
 
+#include <optional>
+
 #include "bitten/risk/reasons.hpp"
 #include "bitten/store/ea_repo.hpp"
 #include "bitten/store/fire_repo.hpp"
 #include "bitten/store/mission_repo.hpp"
+#include "bitten/store/read_transaction.hpp"
 #include "bitten/store/signal_repo.hpp"
 #include "bitten/store/system_repo.hpp"
 #include "bitten/store/user_repo.hpp"
@@ -19,6 +22,7 @@ FireOutcome from_record(const store::FireRecord& f, bool duplicate) {
   o.reason = f.reason;
   o.detail = f.reason_detail;
   o.duplicate = duplicate;
+  o.record = f;
   return o;
 }
 
@@ -27,6 +31,7 @@ FireOutcome from_record(const store::FireRecord& f, bool duplicate) {
 Result<RiskSnapshot> FireService::load_snapshot(const FireRequest& req, const QuoteSource& quotes) {
   RiskSnapshot s;
   s.quotes = quotes;
+  store::ReadTransaction snapshot(db_);  // every row below from the same state of the database
   auto halt = store::SystemRepo(db_).global_halt();
   if (!halt) return halt.error();
   s.global_halt = halt->halted;
@@ -80,6 +85,7 @@ Result<RiskDecision> FireService::preview(const FireRequest& req, const QuoteSou
 
 Result<FireOutcome> FireService::fire(const FireRequest& req, const QuoteSource& quotes) {
   store::FireRepo fires(db_);
+  std::optional<store::ReadTransaction> read(std::in_place, db_);  // one snapshot until the write
   // A repeated client key returns the original fire (checked again inside the transaction).
   if (req.idempotency_key) {
     auto prior = fires.find_by_key(req.user_id, *req.idempotency_key);
@@ -87,6 +93,7 @@ Result<FireOutcome> FireService::fire(const FireRequest& req, const QuoteSource&
     if (*prior) return from_record(**prior, true);
   }
   auto snap = load_snapshot(req, quotes);
+  read.reset();  // the write transaction below re-checks what it must (key, mission, slots, opposite)
   if (!snap) return snap.error();
   const RiskDecision d = evaluate(config_, symbols_, req, *snap);
   if (!snap->user) {

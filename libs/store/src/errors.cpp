@@ -20,8 +20,10 @@ Error sqlite_error(int code, std::string_view what, std::string_view detail) {
     case SQLITE_CONSTRAINT: c = "db_constraint"; break;
     default: c = "db_error"; break;
   }
-  return make_error(std::move(c), std::string(what) + ": " + std::string(detail) + " (sqlite " +
-                                      std::to_string(code) + ")");
+  // Appended rather than chained with operator+: GCC 12 reports a false -Wrestrict on the chain.
+  std::string message;
+  message.append(what).append(": ").append(detail).append(" (sqlite ").append(std::to_string(code)).append(")");
+  return make_error(std::move(c), std::move(message));
 }
 
 Error from_exception(const std::exception& e, std::string_view what) {
@@ -30,7 +32,9 @@ Error from_exception(const std::exception& e, std::string_view what) {
     if (code <= 0) code = se->getErrorCode();
     return sqlite_error(code, what, se->what());
   }
-  return make_error("db_error", std::string(what) + ": " + e.what());
+  std::string message;
+  message.append(what).append(": ").append(e.what());
+  return make_error("db_error", std::move(message));
 }
 
 }  // namespace bitten::store

@@ -23,7 +23,8 @@ TEST(store_Database, OpensWithWalForeignKeysAndNormalSync) {
   EXPECT_EQ(pragma(db, "journal_mode"), "wal");
   EXPECT_EQ(pragma(db, "foreign_keys"), "1");
   EXPECT_EQ(pragma(db, "synchronous"), "1");  // NORMAL
-  EXPECT_EQ(pragma(db, "busy_timeout"), "1234");
+  EXPECT_EQ(db.busy_timeout_ms(), 1234);
+  EXPECT_EQ(pragma(db, "wal_autocheckpoint"), "1000");  // SQLite's default unless asked otherwise
 }
 
 TEST(store_Database, MigratesToLatestAndCreatesEveryTable) {

@@ -41,6 +41,7 @@ struct FireOutcome {
   bool duplicate = false;                // a repeated idempotency key: this is the original fire
   std::optional<EaFireCommand> command;  // set only for a fire newly QUEUED by this call
   std::optional<ApprovedOrder> order;    // sizing details when approved
+  std::optional<store::FireRecord> record;  // the row as written (or found, for a duplicate)
 };
 
 class FireService {
