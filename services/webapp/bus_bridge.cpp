@@ -9,14 +9,13 @@
 namespace bitten::webapp {
 
 BusBridge::BusBridge(const WebConfig& config, std::string event_bus_endpoint, const Clock& clock,
-                     runtime::Health& health, int64_t health_interval_ms, Deliver deliver, Post post_to_http)
+                     runtime::Health& health, int64_t health_interval_ms, Deliver deliver)
     : config_(config),
       event_bus_(std::move(event_bus_endpoint)),
       clock_(clock),
       health_(health),
       health_interval_ms_(health_interval_ms),
       deliver_(std::move(deliver)),
-      post_(std::move(post_to_http)),
       wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
 
 BusBridge::~BusBridge() {
@@ -29,18 +28,10 @@ void BusBridge::ring() {
   (void)!::write(wake_fd_, &one, sizeof one);  // EAGAIN only at 2^64-2 unread rings
 }
 
-void BusBridge::send_command(std::string topic, std::string payload, std::function<void(bool)> done) {
-  {
-    std::lock_guard lock(mu_);
-    jobs_.push_back(Job{true, std::move(topic), std::move(payload), "", nullptr, std::move(done)});
-  }
-  ring();
-}
-
 void BusBridge::publish_event(std::string topic, std::string type, nlohmann::json data) {
   {
     std::lock_guard lock(mu_);
-    jobs_.push_back(Job{false, std::move(topic), "", std::move(type), std::move(data), nullptr});
+    jobs_.push_back(Job{std::move(topic), std::move(type), std::move(data)});
   }
   ring();
 }
@@ -52,12 +43,8 @@ Status BusBridge::run(const std::function<bool()>& should_stop, const std::funct
   sub_opt.rcvhwm = 100'000;
   sub_opt.linger_ms = 0;
   Socket signals(SocketType::Sub, sub_opt), events(SocketType::Sub, sub_opt), market(SocketType::Sub, sub_opt);
-  messaging::SocketOptions push_opt;
-  push_opt.sndhwm = 1000;
-  push_opt.linger_ms = 1000;  // queued fire commands get a second to reach the router at shutdown
-  Socket commands(SocketType::Push, push_opt);
   for (auto [sock, ep] : {std::pair{&signals, config_.signals_sub}, std::pair{&events, config_.events_sub},
-                          std::pair{&market, config_.market_sub}, std::pair{&commands, config_.command_push}}) {
+                          std::pair{&market, config_.market_sub}}) {
     if (auto st = sock->connect(ep); !st) return make_error("bad_config", ep + ": " + st.error().message);
   }
   signals.subscribe("signal.");
@@ -70,7 +57,7 @@ Status BusBridge::run(const std::function<bool()>& should_stop, const std::funct
   uint64_t& in_events = health_.counter("events_in");
   uint64_t& in_market = health_.counter("market_in");
   uint64_t& cmd_sent = health_.counter("commands_sent");
-  uint64_t& cmd_failed = health_.counter("commands_unsent");
+  uint64_t& cmd_unsent = health_.counter("commands_unsent");
   uint64_t& ev_out = health_.counter("events_published");
   auto forward = [this](uint64_t& counter) {
     return [this, &counter](messaging::Frames& f) {
@@ -83,8 +70,7 @@ Status BusBridge::run(const std::function<bool()>& should_stop, const std::funct
   loop.add(signals, forward(in_signals));
   loop.add(events, forward(in_events));
   loop.add(market, forward(in_market), 1024);
-  // The HTTP thread's commands and events: drained as soon as the HTTP thread rings, and every
-  // 20 ms as a backstop.
+  // The HTTP thread's events: drained as soon as the HTTP thread rings, and every 20 ms as a backstop.
   auto drain = [&] {
     std::deque<Job> batch;
     {
@@ -92,15 +78,8 @@ Status BusBridge::run(const std::function<bool()>& should_stop, const std::funct
       batch.swap(jobs_);
     }
     for (auto& j : batch) {
-      if (j.command) {
-        auto r = commands.send_topic(j.topic, j.payload, /*dont_wait=*/true);
-        const bool sent = r && *r;
-        ++(sent ? cmd_sent : cmd_failed);
-        if (j.done) post_([done = std::move(j.done), sent] { done(sent); });
-      } else {
-        publisher.publish(j.topic, j.type, std::move(j.data));
-        ++ev_out;
-      }
+      publisher.publish(j.topic, j.type, std::move(j.data));
+      ++ev_out;
     }
   };
   if (wake_fd_ >= 0)
@@ -110,7 +89,11 @@ Status BusBridge::run(const std::function<bool()>& should_stop, const std::funct
       drain();
     });
   loop.every(std::chrono::milliseconds(20), drain);
-  loop.every(std::chrono::milliseconds(health_interval_ms_), [&] { publisher.publish_health(health_, health_interval_ms_); });
+  loop.every(std::chrono::milliseconds(health_interval_ms_), [&] {
+    cmd_sent = commands_sent_.load(std::memory_order_relaxed);
+    cmd_unsent = commands_unsent_.load(std::memory_order_relaxed);
+    publisher.publish_health(health_, health_interval_ms_);
+  });
   if (on_ready) on_ready();
   loop.run(should_stop, 20);
   return ok_status();

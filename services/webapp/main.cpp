@@ -1,7 +1,8 @@
 // webapp: the trader dashboard (8888), Commander Throne (8899), tracking (8890) and confidence (8891)
 // over HTTP/WebSocket; SUB 5557 + 5570 + 5560, PUSH to the command queue.
-// Threads: the HTTP thread (Beast io_context, the App, the SQLite connection) and this thread (every
-// ZeroMQ socket, in BusBridge). They meet only through HttpServer::post and the bridge's queue.
+// Threads: the HTTP thread (Beast io_context, the App, the SQLite connection, and the PUSH of EA
+// commands in CommandQueue) and this thread (every other ZeroMQ socket, in BusBridge). They meet
+// only through HttpServer::post and the bridge's queue.
 #include <sys/resource.h>
 
 #include <cstdlib>
@@ -15,6 +16,7 @@
 #include "bitten/store/database.hpp"
 #include "app.hpp"
 #include "bus_bridge.hpp"
+#include "command_queue.hpp"
 #include "http_server.hpp"
 #include "webapp_config.hpp"
 
@@ -71,10 +73,12 @@ int main(int argc, char** argv) {
         *cfg, env.event_bus_endpoint, env.clock, env.health, env.health_interval_ms,
         [&](std::string topic, std::string payload) {
           server_ptr->post([&app_ptr, t = std::move(topic), p = std::move(payload)] { app_ptr->on_bus_message(t, p); });
-        },
-        [&](std::function<void()> fn) { server_ptr->post(std::move(fn)); });
+        });
 
-    App app(AppDeps{*cfg, *db, *risk_cfg, *symbols, env.clock, bridge, bot_token});
+    CommandQueue commands(bridge);  // used by the HTTP thread only, from its start on
+    if (auto st = commands.connect(cfg->command_push); !st)
+      return make_error("bad_config", cfg->command_push + ": " + st.error().message);
+    App app(AppDeps{*cfg, *db, *risk_cfg, *symbols, env.clock, commands, bot_token});
     app_ptr = &app;
     HttpServer server(app, ServerOptions{cfg->max_body_bytes, 16 * 1024, cfg->read_timeout_s, cfg->ws_max_queue, 4096});
     server_ptr = &server;

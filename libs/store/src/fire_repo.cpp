@@ -357,7 +357,30 @@ Result<TransitionResult> FireRepo::transition(const std::string& fire_id, FireSt
 }
 
 Result<TransitionResult> FireRepo::mark_sent(const std::string& id, int64_t now_ns) {
-  return transition(id, FireState::SENT, {}, now_ns);
+  // The router's step before every send, so its common case is one statement: QUEUED -> SENT,
+  // atomic on its own, the row after it returned by the same statement. Anything else (already
+  // SENT, a state SENT cannot follow, no such fire) takes the general path for its answer.
+  auto fast = guarded("fire transition", [&]() -> Result<std::optional<FireRecord>> {
+    CachedStatement u_cached(db_.sql(), std::string("UPDATE fires SET state = 'SENT', sent_ns = ?1, updated_ns = ?1 "
+                                                    "WHERE fire_id = ?2 AND state = 'QUEUED' RETURNING ") + kFireCols);
+    SQLite::Statement& u = *u_cached;
+    bind_i64(u, 1, now_ns);
+    u.bind(2, id);
+    if (!u.executeStep()) return std::optional<FireRecord>();
+    FireRecord f = read_fire(u);
+    // Step to the end: the statement's implicit transaction commits here, so a failed commit
+    // is an error now rather than lost when the statement is reset.
+    while (u.executeStep()) {
+    }
+    return std::optional<FireRecord>(std::move(f));
+  });
+  if (!fast) return fast.error();
+  if (!*fast) return transition(id, FireState::SENT, {}, now_ns);
+  TransitionResult out;
+  out.applied = true;
+  out.from = FireState::QUEUED;
+  out.fire = std::move(**fast);
+  return out;
 }
 Result<TransitionResult> FireRepo::mark_undeliverable(const std::string& id, std::string reason, int64_t now_ns) {
   TransitionData d;

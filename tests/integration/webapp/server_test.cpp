@@ -13,6 +13,7 @@
 #include "bitten/runtime/health.hpp"
 #include "bitten/schema/signal.hpp"
 #include "bus_bridge.hpp"
+#include "command_queue.hpp"
 #include "http_server.hpp"
 
 using namespace bitten;
@@ -63,9 +64,10 @@ class Server : public AppFixture {
     health_ = std::make_unique<runtime::Health>("webapp", SystemClock::instance());
     bridge_ = std::make_unique<BusBridge>(
         cfg, "tcp://127.0.0.1:1", SystemClock::instance(), *health_, 1000,
-        [this](std::string t, std::string p) { server_->post([this, t, p] { live_app_->on_bus_message(t, p); }); },
-        [this](std::function<void()> fn) { server_->post(std::move(fn)); });
-    live_app_ = std::make_unique<App>(AppDeps{cfg, *db_, risk_, *symbols_, SystemClock::instance(), *bridge_, kBotToken});
+        [this](std::string t, std::string p) { server_->post([this, t, p] { live_app_->on_bus_message(t, p); }); });
+    commands_ = std::make_unique<CommandQueue>(*bridge_);
+    ASSERT_TRUE(commands_->connect(cfg.command_push));
+    live_app_ = std::make_unique<App>(AppDeps{cfg, *db_, risk_, *symbols_, SystemClock::instance(), *commands_, kBotToken});
     ServerOptions opt;
     opt.max_body_bytes = 4096;
     opt.read_timeout_s = 2;
@@ -81,6 +83,7 @@ class Server : public AppFixture {
     if (bus_thread_.joinable()) bus_thread_.join();
     server_.reset();
     live_app_.reset();
+    commands_.reset();
     bridge_.reset();
     signals_pub_.reset();
     events_pub_.reset();
@@ -131,6 +134,7 @@ class Server : public AppFixture {
   std::unique_ptr<messaging::Socket> signals_pub_, events_pub_, commands_pull_;
   std::unique_ptr<runtime::Health> health_;
   std::unique_ptr<BusBridge> bridge_;
+  std::unique_ptr<CommandQueue> commands_;
   std::unique_ptr<App> live_app_;
   std::unique_ptr<HttpServer> server_;
   std::thread bus_thread_;

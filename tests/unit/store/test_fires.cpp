@@ -153,6 +153,11 @@ TEST_F(store_Fires, FullLifecycleOpensAndClosesThePosition) {
   ASSERT_TRUE(sent.ok());
   EXPECT_TRUE(sent->applied);
   EXPECT_EQ(sent->from, S::QUEUED);
+  EXPECT_EQ(sent->fire.state, S::SENT);  // the row as the same statement left it
+  EXPECT_EQ(sent->fire.sent_ns, 20);
+  EXPECT_EQ(sent->fire.updated_ns, 20);
+  EXPECT_EQ(sent->fire.lot, (*fires.get("F1"))->lot);
+  EXPECT_EQ((*fires.get("F1"))->state, S::SENT);  // committed
   auto filled = fires.mark_filled("F1", 21604324, 1.1003, 30);
   ASSERT_TRUE(filled.ok());
   EXPECT_EQ(filled->fire.ticket, 21604324);
@@ -196,6 +201,12 @@ TEST_F(store_Fires, IllegalTransitionsAreRefusedAndRepeatsAreHarmless) {
   EXPECT_EQ(missing.error().code, "fire_not_found");
   ASSERT_TRUE(fires.mark_filled("F1", 1, 1.1, 30).ok());
   EXPECT_EQ(fires.mark_timeout("F1", 31).error().code, "illegal_transition");
+  EXPECT_EQ(fires.mark_sent("F1", 32).error().code, "illegal_transition");  // never SENT after FILLED
+  auto m2 = add_mission(db, "u1", "S2");
+  ASSERT_TRUE(fires.take_slot_and_queue_fire(queue_req("F2", "u1", m2, "S2", 3)).ok());
+  ASSERT_TRUE(fires.mark_undeliverable("F2", "ea_offline", 33).ok());
+  EXPECT_EQ(fires.mark_sent("F2", 34).error().code, "illegal_transition");
+  EXPECT_EQ((*fires.get("F2"))->state, S::UNDELIVERABLE);
 }
 
 TEST_F(store_Fires, LateFillAfterTimeoutCorrectsTheState) {
