@@ -71,6 +71,8 @@ Status run_relay_loop(const RelayConfig& cfg, RelayLoopDeps deps, const std::fun
     flush();
   }, 64);
   loop.every(std::chrono::seconds(1), [&] {
+    logic.on_timer(clock.now_ns(), quote_source, out);  // signals the database refused earlier
+    flush();
     if (!deps.telegram) return;
     auto s = deps.telegram->stats();
     deps.health.gauge("telegram_sent", static_cast<double>(s.sent));

@@ -80,14 +80,44 @@ bool SignalRelay::auto_score_ok(const schema::SignalMsg& msg) const {
 
 void SignalRelay::on_signal(const schema::SignalMsg& msg, int64_t now_ns, const risk::QuoteSource& quotes,
                             RelayOutput& out) {
+  for (const auto& p : pending_)
+    if (p.signal_id == msg.signal_id) return;  // a repeat of one already waiting: it will be done once
+  if (!pending_.empty()) {  // keep arrival order behind the ones already waiting
+    keep(msg);
+    return;
+  }
+  if (!process(msg, now_ns, quotes, out)) keep(msg);
+}
+
+void SignalRelay::keep(const schema::SignalMsg& msg) {
+  if (pending_.size() >= kMaxPending) {
+    pending_.pop_front();
+    health_.add("drop_pending_overflow");
+  }
+  pending_.push_back(msg);
+  health_.add("signals_deferred");
+  health_.gauge("signals_pending", static_cast<double>(pending_.size()));
+}
+
+void SignalRelay::on_timer(int64_t now_ns, const risk::QuoteSource& quotes, RelayOutput& out) {
+  while (!pending_.empty()) {
+    if (!process(pending_.front(), now_ns, quotes, out)) break;  // still refused: try again next time
+    pending_.pop_front();
+    health_.add("signals_retried");
+  }
+  health_.gauge("signals_pending", static_cast<double>(pending_.size()));
+}
+
+bool SignalRelay::process(const schema::SignalMsg& msg, int64_t now_ns, const risk::QuoteSource& quotes,
+                          RelayOutput& out) {
   const store::SignalRecord rec = store::to_signal_record(msg, now_ns);
   auto inserted = store::SignalRepo(db_).insert(rec);
   if (!inserted) {
     health_.add("db_errors");
-    return;
+    return false;
   }
   health_.add(*inserted ? "signals_stored" : "signals_duplicate");
-  if (!msg.score || !msg.score->accepted) return;
+  if (!msg.score || !msg.score->accepted) return true;
   if (*inserted) health_.add("signals_accepted");
   // Stale in market time: when the latest quote of the symbol is already a mission's lifetime past
   // the signal (the EA simulator's fast warm-up history, a backlog after an outage), the market has
@@ -96,7 +126,7 @@ void SignalRelay::on_signal(const schema::SignalMsg& msg, int64_t now_ns, const 
   if (auto q = quotes(msg.symbol);
       q && q->event_ns > 0 && q->event_ns - msg.detected_ns >= risk_.mission_expiry_s * 1'000'000'000LL) {
     health_.add("missions_skipped_stale");
-    return;
+    return true;
   }
   // A repeated signal is processed again on purpose: missions and auto-fires are idempotent (one
   // mission per user+signal, one auto-fire key per mission), so a crash between storing the signal
@@ -107,12 +137,13 @@ void SignalRelay::on_signal(const schema::SignalMsg& msg, int64_t now_ns, const 
   auto autos = users.users_in_mode("AUTO");
   if (!all || !autos) {
     health_.add("db_errors");
-    return;
+    return false;
   }
   const std::set<std::string> auto_users(autos->begin(), autos->end());
   const bool score_ok = opt_.auto_fire && auto_score_ok(msg);
   store::MissionRepo missions(db_);
 
+  bool complete = true;
   for (const auto& u : *all) {
     const risk::TierLimits* tier = risk_.tier(u.tier);
     if (!tier || tier->read_only()) continue;
@@ -148,6 +179,7 @@ void SignalRelay::on_signal(const schema::SignalMsg& msg, int64_t now_ns, const 
     auto created = missions.create(m);
     if (!created) {
       health_.add("db_errors");
+      complete = false;
       continue;
     }
     const store::MissionRecord& mm = created->mission;
@@ -170,34 +202,35 @@ void SignalRelay::on_signal(const schema::SignalMsg& msg, int64_t now_ns, const 
                                      notification_text(rec, mm.lot_preview, risk_.mission_expiry_s), "Open mission", url});
       }
     }
-    if (score_ok && tier->can_auto && auto_users.count(u.user_id)) auto_fire(u.user_id, mm.mission_id, now_ns, quotes, out);
+    if (score_ok && tier->can_auto && auto_users.count(u.user_id) && !auto_fire(u.user_id, mm.mission_id, now_ns, quotes, out))
+      complete = false;
   }
+  return complete;
 }
 
-void SignalRelay::auto_fire(const std::string& user_id, const std::string& mission_id, int64_t now_ns,
+bool SignalRelay::auto_fire(const std::string& user_id, const std::string& mission_id, int64_t now_ns,
                             const risk::QuoteSource& quotes, RelayOutput& out) {
   risk::FireRequest req{user_id, mission_id, risk::FireMode::Auto, "auto:" + mission_id, now_ns};
   auto r = fires_.fire(req, quotes);
   if (!r) {
     health_.add("db_errors");
-    return;
+    return false;
   }
   if (r->duplicate) {
     health_.add("auto_fire_duplicates");
-    return;
+    return true;
   }
-  store::FireRepo repo(db_);
-  auto rec = repo.get(r->fire_id);
-  if (rec && *rec) out.events.push_back(fire_event(**rec, std::nullopt, now_ns));
+  if (r->record) out.events.push_back(fire_event(*r->record, std::nullopt, now_ns));
   if (r->state != store::FireState::QUEUED || !r->command) {
     health_.add("auto_fire_rejected");
-    return;
+    return true;
   }
   health_.add("auto_fire_queued");
   const risk::EaFireCommand& c = *r->command;
   const schema::CommandMsg cmd = risk::to_command(c, user_id, now_ns);
   out.commands.push_back({schema::topic::command(c.target_uuid), command_writer_.encode(schema::CommandMsg::kType, now_ns, schema::to_json(cmd)),
                           c.fire_id, user_id});
+  return true;
 }
 
 void SignalRelay::on_command_push_failed(const QueuedCommand& c, int64_t now_ns, RelayOutput& out) {

@@ -165,3 +165,53 @@ TEST_F(execution_Relay, SeqGapsAndBadInputAreCounted) {
 
 }  // namespace
 }  // namespace bitten::execution
+
+namespace bitten::execution {
+namespace {
+
+using namespace testing;
+
+// A signal that arrives while another connection holds the write lock beyond the busy timeout is
+// not lost: it is kept, later signals queue behind it, and the timer processes them in order once
+// the lock is gone: stored, missions offered, the auto-fire queued once.
+TEST(execution_RelayRetry, SignalsRefusedByABusyDatabaseAreKeptAndProcessedInOrderLater) {
+  World w;
+  w.add_user("cmdr_auto", "COMMANDER", 104, "AUTO");
+  w.add_ea("EA_cmdr_auto", "cmdr_auto");
+  runtime::Health health{"signal_relay", SystemClock::instance()};
+  schema::EnvelopeWriter writer{"ml_filter"};
+  RelayOutput out;
+  ASSERT_TRUE(w.db.set_busy_timeout(20).ok());
+  SignalRelay r(w.db, risk_config(), symbols(), w.ids, {}, health);
+  auto frames = [&](const schema::SignalMsg& s) {
+    return std::vector<std::string>{"signal." + s.symbol, writer.encode("signal", kNow, schema::to_json(s))};
+  };
+  auto locker = open_db(w.db_path);
+  locker.sql().exec("BEGIN EXCLUSIVE");
+  r.on_frames(frames(signal_msg("S1", kNow - 10 * kSec)), kNow, w.quotes.source(), out);
+  r.on_frames(frames(signal_msg("S2", kNow - 9 * kSec)), kNow, w.quotes.source(), out);
+  r.on_frames(frames(signal_msg("S1", kNow - 10 * kSec)), kNow, w.quotes.source(), out);  // a repeat
+  EXPECT_EQ(r.pending_signals(), 2u);
+  EXPECT_EQ(health.get("signals_deferred"), 2u);
+  EXPECT_GE(health.get("db_errors"), 1u);
+  r.on_timer(kNow + kSec, w.quotes.source(), out);  // still locked: both kept
+  EXPECT_EQ(r.pending_signals(), 2u);
+  EXPECT_TRUE(out.commands.empty());
+  locker.sql().exec("COMMIT");
+  r.on_timer(kNow + 2 * kSec, w.quotes.source(), out);
+  EXPECT_EQ(r.pending_signals(), 0u);
+  EXPECT_EQ(health.get("signals_retried"), 2u);
+  EXPECT_TRUE(store::SignalRepo(w.db).get("S1")->has_value());
+  EXPECT_TRUE(store::SignalRepo(w.db).get("S2")->has_value());
+  EXPECT_TRUE(store::MissionRepo(w.db).find("cmdr_auto", "S1")->has_value());
+  EXPECT_TRUE(store::MissionRepo(w.db).find("cmdr_auto", "S2")->has_value());
+  // The auto-fires went out after the retry, and a later timer sends none again.
+  ASSERT_FALSE(out.commands.empty());
+  const size_t commands = out.commands.size();
+  r.on_timer(kNow + 3 * kSec, w.quotes.source(), out);  // nothing left: nothing again
+  EXPECT_EQ(out.commands.size(), commands);
+  EXPECT_EQ(health.get("signals_retried"), 2u);
+}
+
+}  // namespace
+}  // namespace bitten::execution

@@ -5,6 +5,7 @@
 // and whose threshold the signal's score meets are fired through the SAME FireService as a manual
 // fire, and the same CommandMsg goes to the router's queue. No sockets; time injected.
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -70,7 +71,13 @@ class SignalRelay {
   // [signal.<SYMBOL>][envelope "signal"] from 5557.
   void on_frames(const std::vector<std::string>& frames, int64_t now_ns, const risk::QuoteSource& quotes,
                  RelayOutput& out);
+  // A signal the database refused (busy beyond the timeout, disk full) in part or whole is kept and
+  // processed again by on_timer, in arrival order, until it went through: processing is idempotent
+  // (signal once, one mission per user and signal, one auto-fire key per mission).
   void on_signal(const schema::SignalMsg& msg, int64_t now_ns, const risk::QuoteSource& quotes, RelayOutput& out);
+  void on_timer(int64_t now_ns, const risk::QuoteSource& quotes, RelayOutput& out);
+  size_t pending_signals() const { return pending_.size(); }
+  static constexpr size_t kMaxPending = 10'000;  // beyond it the oldest is dropped (counted)
   // The queue refused an auto-fire command (HWM / router gone): the fire is UNDELIVERABLE now rather
   // than QUEUED until the sweep.
   void on_command_push_failed(const QueuedCommand& c, int64_t now_ns, RelayOutput& out);
@@ -79,8 +86,11 @@ class SignalRelay {
   bool auto_score_ok(const schema::SignalMsg& msg) const;
 
  private:
-  void auto_fire(const std::string& user_id, const std::string& mission_id, int64_t now_ns,
+  // false: a database error left part of the work undone (retry it all).
+  bool process(const schema::SignalMsg& msg, int64_t now_ns, const risk::QuoteSource& quotes, RelayOutput& out);
+  bool auto_fire(const std::string& user_id, const std::string& mission_id, int64_t now_ns,
                  const risk::QuoteSource& quotes, RelayOutput& out);
+  void keep(const schema::SignalMsg& msg);
 
   store::Database& db_;
   const risk::RiskConfig& risk_;
@@ -91,6 +101,7 @@ class SignalRelay {
   risk::FireService fires_;
   schema::EnvelopeWriter command_writer_{"signal_relay"};
   std::map<std::string, schema::SeqTracker> seq_;  // per publisher
+  std::deque<schema::SignalMsg> pending_;           // refused by the database, oldest first
 };
 
 }  // namespace bitten::execution
