@@ -1,15 +1,15 @@
 #include "bitten/risk/fire_service.hpp"
 
-#include <optional>
-
 #include "bitten/risk/reasons.hpp"
 #include "bitten/store/ea_repo.hpp"
 #include "bitten/store/fire_repo.hpp"
 #include "bitten/store/mission_repo.hpp"
+#include "bitten/store/errors.hpp"
 #include "bitten/store/read_transaction.hpp"
 #include "bitten/store/signal_repo.hpp"
 #include "bitten/store/system_repo.hpp"
 #include "bitten/store/user_repo.hpp"
+#include "bitten/store/write_transaction.hpp"
 
 namespace bitten::risk {
 
@@ -84,16 +84,26 @@ Result<RiskDecision> FireService::preview(const FireRequest& req, const QuoteSou
 }
 
 Result<FireOutcome> FireService::fire(const FireRequest& req, const QuoteSource& quotes) {
+  // The whole decision under the write lock, in one transaction: the snapshot the rules read is the
+  // state the fire is written into (nothing can change between the check and the insert), and the
+  // fire costs one transaction instead of a read snapshot plus a write that re-reads.
+  return store::guarded("fire", [&]() -> Result<FireOutcome> {
+    store::WriteTransaction tx(db_);
+    auto out = decide_and_write(req, quotes);
+    if (out) tx.commit();
+    return out;  // an error rolls everything back
+  });
+}
+
+Result<FireOutcome> FireService::decide_and_write(const FireRequest& req, const QuoteSource& quotes) {
   store::FireRepo fires(db_);
-  std::optional<store::ReadTransaction> read(std::in_place, db_);  // one snapshot until the write
-  // A repeated client key returns the original fire (checked again inside the transaction).
+  // A repeated client key returns the original fire.
   if (req.idempotency_key) {
     auto prior = fires.find_by_key(req.user_id, *req.idempotency_key);
     if (!prior) return prior.error();
     if (*prior) return from_record(**prior, true);
   }
   auto snap = load_snapshot(req, quotes);
-  read.reset();  // the write transaction below re-checks what it must (key, mission, slots, opposite)
   if (!snap) return snap.error();
   const RiskDecision d = evaluate(config_, symbols_, req, *snap);
   if (!snap->user) {
@@ -144,6 +154,8 @@ Result<FireOutcome> FireService::fire(const FireRequest& req, const QuoteSource&
   q.max_slots = o.slots_max;
   q.forbid_opposite = true;
   q.now_ns = req.now_ns;
+  // Within our transaction it re-checks nothing new, but it is the one place that writes a QUEUED
+  // fire, with every guard in it, for any caller.
   auto r = fires.take_slot_and_queue_fire(q);
   if (!r) return r.error();
   FireOutcome out = from_record(r->fire, r->outcome == store::QueueOutcome::Duplicate);

@@ -1,4 +1,5 @@
 #include "bitten/store/fire_repo.hpp"
+#include "bitten/store/write_transaction.hpp"
 #include "statement_cache.hpp"
 
 #include <SQLiteCpp/Transaction.h>
@@ -198,7 +199,7 @@ FireRecord as_rejected(FireRecord f, std::string_view reason, std::string_view d
 Result<QueueFireResult> FireRepo::take_slot_and_queue_fire(const QueueFireRequest& req) {
   return guarded("queue fire", [&]() -> Result<QueueFireResult> {
     auto& db = db_.sql();
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTransaction tx(db_);
     QueueFireResult out;
     const FireRecord& f = req.fire;
     if (f.idempotency_key) {
@@ -252,7 +253,7 @@ Result<QueueFireResult> FireRepo::record_rejected(FireRecord fire, std::string_v
                                                   int64_t now_ns) {
   return guarded("record rejected fire", [&]() -> Result<QueueFireResult> {
     auto& db = db_.sql();
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTransaction tx(db_);
     QueueFireResult out;
     if (fire.idempotency_key) {
       if (auto prior = select_fire(db, "user_id = ? AND idempotency_key = ?", fire.user_id, &*fire.idempotency_key)) {

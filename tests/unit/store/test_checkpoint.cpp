@@ -2,12 +2,15 @@
 // (commits of a wal_autocheckpoint_pages = 0 connection never checkpoint; the Checkpointer does).
 #include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <thread>
 
 #include "bitten/store/checkpointer.hpp"
 #include "bitten/store/database.hpp"
+#include "bitten/store/read_transaction.hpp"
+#include "bitten/store/write_transaction.hpp"
 #include "bitten/store/system_repo.hpp"
 #include "temp_db.hpp"
 
@@ -131,6 +134,70 @@ TEST(store_Checkpoint, CheckpointerRefusesAMissingDatabaseAndABadInterval) {
   auto bad = Checkpointer::start(dir.file("a.db"), std::chrono::milliseconds(0), nullptr);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, "bad_config");
+}
+
+}  // namespace
+}  // namespace bitten::store
+
+
+namespace bitten::store {
+namespace {
+
+TEST(store_Transactions, ReadTransactionSeesOneStateWhileOthersCommit) {
+  TempDir dir;
+  auto a = open_db(dir.file("a.db"));
+  auto b = open_db(dir.file("a.db"));
+  a.sql().exec("CREATE TABLE t (v INTEGER)");
+  a.sql().exec("INSERT INTO t VALUES (1)");
+  auto count = [&] {
+    SQLite::Statement q(a.sql(), "SELECT COUNT(*) FROM t");
+    q.executeStep();
+    return q.getColumn(0).getInt();
+  };
+  {
+    ReadTransaction read(a);
+    EXPECT_TRUE(read.owns());
+    EXPECT_EQ(count(), 1);
+    b.sql().exec("INSERT INTO t VALUES (2)");  // another connection commits meanwhile
+    EXPECT_EQ(count(), 1);                     // same snapshot
+    ReadTransaction nested(a);
+    EXPECT_FALSE(nested.owns());
+  }
+  EXPECT_EQ(count(), 2);  // ended: the next read sees the commit
+  EXPECT_NE(sqlite3_get_autocommit(a.sql().getHandle()), 0);
+}
+
+TEST(store_Transactions, WriteTransactionJoinsAnOuterOneAndRollsBackWhatItBegan) {
+  TempDir dir;
+  auto db = open_db(dir.file("a.db"));
+  db.sql().exec("CREATE TABLE t (v INTEGER)");
+  auto count = [&] {
+    SQLite::Statement q(db.sql(), "SELECT COUNT(*) FROM t");
+    q.executeStep();
+    return q.getColumn(0).getInt();
+  };
+  {
+    WriteTransaction outer(db);
+    EXPECT_TRUE(outer.owns());
+    {
+      WriteTransaction inner(db);
+      EXPECT_FALSE(inner.owns());
+      db.sql().exec("INSERT INTO t VALUES (1)");
+      inner.commit();  // joined: nothing committed yet
+    }
+    EXPECT_EQ(sqlite3_get_autocommit(db.sql().getHandle()), 0);
+  }  // outer not committed: rolled back, the inner write with it
+  EXPECT_EQ(count(), 0);
+  {
+    WriteTransaction outer(db);
+    db.sql().exec("INSERT INTO t VALUES (1)");
+    outer.commit();
+  }
+  EXPECT_EQ(count(), 1);
+  // The write lock is taken at the start: a second connection cannot begin one meanwhile.
+  auto other = open_db(dir.file("a.db"), 0);
+  WriteTransaction held(db);
+  EXPECT_THROW(WriteTransaction blocked(other), SQLite::Exception);
 }
 
 }  // namespace

@@ -49,13 +49,15 @@ class FireService {
   FireService(store::Database& db, const RiskConfig& config, const SymbolTable& symbols, IdGenerator& ids)
       : db_(db), config_(config), symbols_(symbols), ids_(ids) {}
 
-  // Errors are store failures (db_busy, db_full, db_io ...); refusals are outcomes.
+  // Errors are store failures (db_busy, db_full, db_io ...); refusals are outcomes. One IMMEDIATE
+  // transaction: the snapshot, the decision and the write under the same lock.
   Result<FireOutcome> fire(const FireRequest& request, const QuoteSource& quotes);
   // The mission brief: the same checks and sizing, nothing written.
   Result<RiskDecision> preview(const FireRequest& request, const QuoteSource& quotes);
   Result<RiskSnapshot> load_snapshot(const FireRequest& request, const QuoteSource& quotes);
 
  private:
+  Result<FireOutcome> decide_and_write(const FireRequest& request, const QuoteSource& quotes);
   store::Database& db_;
   const RiskConfig& config_;
   const SymbolTable& symbols_;
