@@ -204,12 +204,18 @@ void App::post_fire(Ctx& c) {
   std::string payload = command_writer_.encode(schema::CommandMsg::kType, now,
                                                schema::to_json(risk::to_command(cmd, p.user_id, now)));
   auto fire = std::make_shared<nlohmann::json>(to_json(rec));
+  auto queued_published = std::make_shared<bool>(false);  // QUEUED goes out once, before any later state
   Reply reply = c.reply;
   const std::string fire_id = out->fire_id;
-  d_.outbox.send_command(schema::topic::command(cmd.target_uuid), std::move(payload), [this, reply, fire, fire_id](bool sent) mutable {
+  d_.outbox.send_command(schema::topic::command(cmd.target_uuid), std::move(payload),
+                         [this, reply, fire, fire_id, rec, queued_published](bool sent) mutable {
     if (sent) {
       reply(json_response(202, *fire));
       return;
+    }
+    if (!*queued_published) {
+      publish_fire(rec);
+      *queued_published = true;
     }
     // The router is not there to take it: say so now rather than leave the fire QUEUED forever.
     auto t = store::FireRepo(d_.db).mark_undeliverable(fire_id, "command_queue_unavailable", d_.clock.now_ns());
@@ -222,7 +228,10 @@ void App::post_fire(Ctx& c) {
     }
     reply(json_response(503, *fire));
   });
-  publish_fire(rec);
+  if (!*queued_published) {
+    publish_fire(rec);
+    *queued_published = true;
+  }
 }
 
 void App::get_fires(Ctx& c) {

@@ -179,6 +179,11 @@ TEST_F(WebApp, FireTellsTheTruthWhenTheRouterIsUnreachable) {
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(body(r)["state"], "UNDELIVERABLE");
   EXPECT_EQ(body(r)["reason"], "command_queue_unavailable");
+  // The events tell it in order: QUEUED once, then UNDELIVERABLE last (a live view ends right).
+  std::vector<std::string> states;
+  for (const auto& [topic, data] : outbox_.events)
+    if (topic == "fire.alice") states.push_back(data["state"]);
+  EXPECT_EQ(states, (std::vector<std::string>{"QUEUED", "UNDELIVERABLE"}));
 }
 
 TEST_F(WebApp, GlobalKillSwitchThroughTheApiRefusesFiresAndIsAudited) {
