@@ -21,14 +21,10 @@ int main(int argc, char** argv) {
     const std::string db_path = execution::resolve_db_path(cfg->db_path, env.state_dir);
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), ec);
-    // On the fire path: no commit of ours runs a checkpoint; our Checkpointer thread does them.
-    store::DatabaseOptions db_options{db_path};
-    db_options.wal_autocheckpoint_pages = 0;
-    auto db = store::Database::open(db_options);
-    if (!db) return make_error("store", db_path + ": " + db.error().message);
-    auto checkpointer = store::Checkpointer::start(db_path, std::chrono::milliseconds(250),
-                                                   [log = env.log](const Error& e) { log->warn("wal checkpoint: {}", e.message); });
-    if (!checkpointer) return make_error("store", db_path + ": " + checkpointer.error().message);
+    // On the fire path: no commit of ours runs a checkpoint; the store's Checkpointer thread does them.
+    auto opened = store::open_fire_path_store(db_path, [log = env.log](const Error& e) { log->warn("wal checkpoint: {}", e.message); });
+    if (!opened) return make_error("store", db_path + ": " + opened.error().message);
+    store::Database& db = opened->db;
 
     runtime::EventPublisher events(env.name, env.event_bus_endpoint, env.clock);
     env.log->info("confirmations {} (db {}, confirm timeout {} s)", cfg->confirm_pull, db_path, cfg->confirm_timeout_s);
@@ -36,7 +32,7 @@ int main(int argc, char** argv) {
       if (e.type == execution::kAlertType) env.log->warn("alert {}: {}", e.topic, e.data.dump());
       events.publish(e.topic, e.type, e.data);
     };
-    return execution::run_listener_loop(*cfg, {*db, *symbols, env.health, env.clock, sink, &events, env.health_interval_ms},
+    return execution::run_listener_loop(*cfg, {db, *symbols, env.health, env.clock, sink, &events, env.health_interval_ms},
                                         runtime::stop_requested);
   });
 }

@@ -58,14 +58,10 @@ int main(int argc, char** argv) {
     const std::string db_path = !cfg->db_path.empty() ? cfg->db_path : env.state_dir + "/bitten.db";
     std::error_code ec;
     fs::create_directories(fs::path(db_path).parent_path(), ec);
-    // On the fire path: no commit of ours runs a checkpoint; our Checkpointer thread does them.
-    store::DatabaseOptions db_options{db_path};
-    db_options.wal_autocheckpoint_pages = 0;
-    auto db = store::Database::open(db_options);
-    if (!db) return make_error("store", db_path + ": " + db.error().message);
-    auto checkpointer = store::Checkpointer::start(db_path, std::chrono::milliseconds(250),
-                                                   [log = env.log](const Error& e) { log->warn("wal checkpoint: {}", e.message); });
-    if (!checkpointer) return make_error("store", db_path + ": " + checkpointer.error().message);
+    // On the fire path: no commit of ours runs a checkpoint; the store's Checkpointer thread does them.
+    auto opened = store::open_fire_path_store(db_path, [log = env.log](const Error& e) { log->warn("wal checkpoint: {}", e.message); });
+    if (!opened) return make_error("store", db_path + ": " + opened.error().message);
+    store::Database& db = opened->db;
 
     HttpServer* server_ptr = nullptr;
     App* app_ptr = nullptr;
@@ -78,7 +74,7 @@ int main(int argc, char** argv) {
     CommandQueue commands(bridge);  // used by the HTTP thread only, from its start on
     if (auto st = commands.connect(cfg->command_push); !st)
       return make_error("bad_config", cfg->command_push + ": " + st.error().message);
-    App app(AppDeps{*cfg, *db, *risk_cfg, *symbols, env.clock, commands, bot_token});
+    App app(AppDeps{*cfg, db, *risk_cfg, *symbols, env.clock, commands, bot_token});
     app_ptr = &app;
     HttpServer server(app, ServerOptions{cfg->max_body_bytes, 16 * 1024, cfg->read_timeout_s, cfg->ws_max_queue, 4096});
     server_ptr = &server;

@@ -77,4 +77,15 @@ Checkpointer::Stats Checkpointer::stats() const {
   return s;
 }
 
+Result<FirePathStore> open_fire_path_store(const std::string& path, Checkpointer::ErrorSink on_error,
+                                           std::chrono::milliseconds interval) {
+  DatabaseOptions o{path};
+  o.wal_autocheckpoint_pages = 0;
+  auto db = Database::open(o);
+  if (!db) return db.error();
+  auto checkpointer = Checkpointer::start(path, interval, std::move(on_error));
+  if (!checkpointer) return checkpointer.error();
+  return FirePathStore{std::move(*db), std::move(*checkpointer)};
+}
+
 }  // namespace bitten::store

@@ -89,8 +89,7 @@ Result<Database> Database::open_once(const DatabaseOptions& o) {
     db->exec("SELECT count(*) FROM sqlite_master");
     db->exec("PRAGMA foreign_keys = ON");
     if (!o.read_only) {
-      CachedStatement jm_cached(*db, "PRAGMA journal_mode = WAL");
-      SQLite::Statement& jm = *jm_cached;
+      SQLite::Statement jm(*db, "PRAGMA journal_mode = WAL");  // no cache yet: the Database is made below
       jm.executeStep();
       if (jm.getColumn(0).getString() != "wal")
         return make_error("db_io", "open " + o.path + ": WAL journal mode unavailable");

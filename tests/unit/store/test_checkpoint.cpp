@@ -27,6 +27,12 @@ int wal_frames(Database& db) {
   return q.getColumn(1).getInt();
 }
 
+int rows_in_t(Database& db) {
+  SQLite::Statement q(db.sql(), "SELECT COUNT(*) FROM t");
+  q.executeStep();
+  return q.getColumn(0).getInt();
+}
+
 void write_rows(Database& db, int n) {
   db.sql().exec("CREATE TABLE IF NOT EXISTS pad (i INTEGER PRIMARY KEY, v BLOB)");
   for (int i = 0; i < n; ++i) db.sql().exec("INSERT INTO pad (v) VALUES (zeroblob(3000))");  // one commit each
@@ -126,6 +132,23 @@ TEST(store_Checkpoint, CheckpointerThreadCopiesTheWalAndStops) {
   cp->reset();  // joins
 }
 
+TEST(store_Checkpoint, FirePathStoreNeverCheckpointsInACommitAndRunsTheThread) {
+  TempDir dir;
+  { auto created = open_db(dir.file("a.db")); }  // the daemon's own open migrates first
+  auto opened = open_fire_path_store(dir.file("a.db"), nullptr, std::chrono::milliseconds(5));
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  SQLite::Statement q(opened->db.sql(), "PRAGMA wal_autocheckpoint");
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getInt(), 0);
+  ASSERT_NE(opened->checkpointer, nullptr);
+  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  while (opened->checkpointer->stats().passes < 2 && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  EXPECT_GE(opened->checkpointer->stats().passes, 2u);
+  // Near miss: no database there, nothing opened.
+  EXPECT_FALSE(open_fire_path_store(dir.file("missing/none.db"), nullptr).ok());
+}
+
 TEST(store_Checkpoint, CheckpointerRefusesAMissingDatabaseAndABadInterval) {
   TempDir dir;
   auto missing = Checkpointer::start(dir.file("none.db"), std::chrono::milliseconds(5), nullptr);
@@ -136,24 +159,13 @@ TEST(store_Checkpoint, CheckpointerRefusesAMissingDatabaseAndABadInterval) {
   EXPECT_EQ(bad.error().code, "bad_config");
 }
 
-}  // namespace
-}  // namespace bitten::store
-
-
-namespace bitten::store {
-namespace {
-
 TEST(store_Transactions, ReadTransactionSeesOneStateWhileOthersCommit) {
   TempDir dir;
   auto a = open_db(dir.file("a.db"));
   auto b = open_db(dir.file("a.db"));
   a.sql().exec("CREATE TABLE t (v INTEGER)");
   a.sql().exec("INSERT INTO t VALUES (1)");
-  auto count = [&] {
-    SQLite::Statement q(a.sql(), "SELECT COUNT(*) FROM t");
-    q.executeStep();
-    return q.getColumn(0).getInt();
-  };
+  auto count = [&] { return rows_in_t(a); };
   {
     ReadTransaction read(a);
     EXPECT_TRUE(read.owns());
@@ -171,11 +183,7 @@ TEST(store_Transactions, WriteTransactionJoinsAnOuterOneAndRollsBackWhatItBegan)
   TempDir dir;
   auto db = open_db(dir.file("a.db"));
   db.sql().exec("CREATE TABLE t (v INTEGER)");
-  auto count = [&] {
-    SQLite::Statement q(db.sql(), "SELECT COUNT(*) FROM t");
-    q.executeStep();
-    return q.getColumn(0).getInt();
-  };
+  auto count = [&] { return rows_in_t(db); };
   {
     WriteTransaction outer(db);
     EXPECT_TRUE(outer.owns());

@@ -69,4 +69,13 @@ class Checkpointer {
   std::thread thread_;
 };
 
+// The connection of a daemon on the fire path with its Checkpointer: the connection never
+// checkpoints in a commit (wal_autocheckpoint_pages = 0), the thread does it every `interval`.
+struct FirePathStore {
+  Database db;
+  std::unique_ptr<Checkpointer> checkpointer;
+};
+Result<FirePathStore> open_fire_path_store(const std::string& path, Checkpointer::ErrorSink on_error,
+                                           std::chrono::milliseconds interval = std::chrono::milliseconds(250));
+
 }  // namespace bitten::store
