@@ -8,10 +8,12 @@
 //       EURUSD BUY signals and one mission per user per signal. Tokens go to DIR/tokens.txt.
 //   bench_fire run --dir DIR --trader HOST:PORT --admin HOST:PORT --router EP --telemetry EP
 //                  --confirm EP [--fires 1000] [--rate 100] [--sustained 2000] [--conns 4]
-//       This process plays the users' 100 EAs (one thread owns their DEALERs on 5555 and the
-//       PUSHes to 5556/5558: HELLO, heartbeats, EURUSD ticks every 250 ms, and a "success"
-//       confirmation for every fire it receives) and the users (HTTP keep-alive clients), and
-//       listens on the admin WebSocket for `fire` events.
+//                  [--ea-threads per-ea|shared]
+//       This process plays the users' 100 EAs (each on a thread of its own, as each real EA is a
+//       terminal of its own: its DEALER on 5555 and PUSH to 5558, HELLO, heartbeats, a "success"
+//       confirmation for every fire it receives; `shared` puts all 100 on one thread; one more
+//       thread sends EURUSD ticks to 5556 every 250 ms) and the users (HTTP keep-alive clients),
+//       and listens on the admin WebSocket for `fire` events.
 //       (1) latency: --fires POSTs open-loop at --rate/s, user i % users, their k-th mission;
 //           t0 = the request's scheduled time (a late sender cannot hide queueing), measured to
 //           the 202 reply, to the command frame arriving at the EA's DEALER and to the FILLED
@@ -187,21 +189,23 @@ struct EaSide {
   std::mutex mu;
   std::unordered_map<std::string, int64_t> arrived;  // fire_id -> first arrival
   std::atomic<int> deliveries{0}, doubled{0};
+  std::atomic<int64_t> ticket{50'000'000};
 
-  void run() {
+  // EAs [first, first + count) on the calling thread: their DEALERs, one confirmation PUSH, their
+  // heartbeats. A real EA is a terminal of its own; `--ea-threads shared` puts all of them on one
+  // thread, whose zmq_poll over 100 sockets then costs ~70 us per wake-up before a command is seen.
+  void run(int first, int count) {
     std::vector<std::unique_ptr<messaging::Socket>> dealers;
     messaging::SocketOptions po;
     po.linger_ms = 0;
-    messaging::Socket tele(messaging::SocketType::Push, po), conf(messaging::SocketType::Push, po);
-    (void)tele.connect(telemetry);
+    messaging::Socket conf(messaging::SocketType::Push, po);
     (void)conf.connect(confirm);
     messaging::PollLoop loop;
-    int64_t ticket = 50'000'000;
     auto stamp = [] {
       const int64_t s = SystemClock::instance().now_ns() / kNsPerSec;
       return std::make_pair(format_ea_datetime(s), s);
     };
-    for (int u = 0; u < users; ++u) {
+    for (int u = first; u < first + count; ++u) {
       messaging::SocketOptions o;
       o.identity = ea_uuid(u);
       o.linger_ms = 0;
@@ -247,6 +251,27 @@ struct EaSide {
         (void)conf.send_one(ea::ea_encode_confirmation(c));
       });
     }
+    loop.every(std::chrono::seconds(10), [&] {
+      for (int u = first; u < first + count; ++u) {
+        ea::DealerHeartbeat hb;
+        hb.target_uuid = ea_uuid(u);
+        hb.node_id = "NODE_" + hb.target_uuid;
+        hb.currency = "USD";
+        hb.balance = hb.equity = hb.free_margin = 10'000;
+        hb.leverage = 500;
+        std::tie(hb.timestamp, hb.broker_epoch) = stamp();
+        (void)dealers[static_cast<size_t>(u - first)]->send_one(ea::ea_encode_dealer_heartbeat(hb), true);
+      }
+    });
+    loop.run([&] { return stop.load(); }, 100);
+  }
+
+  // EURUSD ticks from the first EA every 250 ms, so the quote the risk engine reads stays fresh.
+  void run_ticks() {
+    messaging::SocketOptions po;
+    po.linger_ms = 0;
+    messaging::Socket tele(messaging::SocketType::Push, po);
+    (void)tele.connect(telemetry);
     auto tick = [&] {
       ea::Tick t;
       t.node_id = "NODE_" + ea_uuid(0);
@@ -255,24 +280,15 @@ struct EaSide {
       t.bid = kBid;
       t.ask = kAsk;
       t.spread = ea::ea_spread_points(kBid, kAsk, 5);
-      std::tie(t.timestamp, t.broker_epoch) = stamp();
+      const int64_t s = SystemClock::instance().now_ns() / kNsPerSec;
+      t.timestamp = format_ea_datetime(s);
+      t.broker_epoch = s;
       (void)tele.send_one(ea::ea_encode_tick(t, 5), true);
     };
     tick();
+    messaging::PollLoop loop;
     loop.every(std::chrono::milliseconds(250), tick);
-    loop.every(std::chrono::seconds(10), [&] {
-      for (int u = 0; u < users; ++u) {
-        ea::DealerHeartbeat hb;
-        hb.target_uuid = ea_uuid(u);
-        hb.node_id = "NODE_" + hb.target_uuid;
-        hb.currency = "USD";
-        hb.balance = hb.equity = hb.free_margin = 10'000;
-        hb.leverage = 500;
-        std::tie(hb.timestamp, hb.broker_epoch) = stamp();
-        (void)dealers[static_cast<size_t>(u)]->send_one(ea::ea_encode_dealer_heartbeat(hb), true);
-      }
-    });
-    loop.run([&] { return stop.load(); }, 5);
+    loop.run([&] { return stop.load(); }, 100);
   }
 };
 
@@ -385,15 +401,27 @@ bool wait_until(const std::function<bool()>& done, std::chrono::seconds limit) {
 struct FireResult {
   std::string fire_id;
   int status = 0;
-  int64_t t0 = 0, t_reply = 0;
+  int64_t t0 = 0, t_start = 0, t_reply = 0;
 };
+
+// Sleep to just before `due`, then spin: a plain sleep loop wakes 50-100 us late (timer slack), and
+// t0 is the scheduled time, so that lateness would be counted as the fleet's latency.
+void wait_until(int64_t due) {
+  for (int64_t now = mono_ns(); now < due - 300'000; now = mono_ns())
+    std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(due - now - 300'000, 1'000'000)));
+  while (mono_ns() < due) std::this_thread::yield();
+}
 
 FireResult post_fire(HttpClient& c, const std::string& token, int u, int k, int64_t t0) {
   FireResult r;
   r.t0 = t0;
   std::string body;
-  nlohmann::json req{{"mission_id", mission_id(u, k)}, {"idempotency_key", "bench-" + std::to_string(u) + "-" + std::to_string(k)}};
-  r.status = c.request(http::verb::post, "/api/fire", token, req.dump(), &body);
+  const std::string req =
+      nlohmann::json{{"mission_id", mission_id(u, k)}, {"idempotency_key", "bench-" + std::to_string(u) + "-" + std::to_string(k)}}
+          .dump();
+  wait_until(t0);
+  r.t_start = mono_ns();
+  r.status = c.request(http::verb::post, "/api/fire", token, req, &body);
   r.t_reply = mono_ns();
   auto j = nlohmann::json::parse(body, nullptr, false);
   if (!j.is_discarded() && j.is_object()) r.fire_id = j.value("fire_id", "");
@@ -424,7 +452,13 @@ int run(const Args& a) {
   eas.router = a.get("router");
   eas.telemetry = a.get("telemetry");
   eas.confirm = a.get("confirm");
-  std::thread ea_thread([&] { eas.run(); });
+  std::vector<std::thread> ea_threads;
+  ea_threads.emplace_back([&] { eas.run_ticks(); });
+  if (a.get("ea-threads", "per-ea") == "shared") {
+    ea_threads.emplace_back([&] { eas.run(0, users); });
+  } else {
+    for (int u = 0; u < users; ++u) ea_threads.emplace_back([&, u] { eas.run(u, 1); });
+  }
   FillWatcher watcher;
   std::thread ws_thread([&] { watcher.run(a.get("admin"), tok["admin"]); });
   int rc = 0;
@@ -432,7 +466,7 @@ int run(const Args& a) {
     watcher.stop();
     eas.stop = true;
     ws_thread.join();
-    ea_thread.join();
+    for (auto& t : ea_threads) t.join();
   };
 
   // Ready: every user's first mission previews as approved (EA online, balance, quote fresh).
@@ -475,7 +509,6 @@ int run(const Args& a) {
         HttpClient c(a.get("trader"));
         for (int i = s; i < fires; i += conns) {
           const int64_t due = start + static_cast<int64_t>(i) * gap;
-          while (mono_ns() < due) std::this_thread::sleep_for(std::chrono::microseconds(50));
           lat[static_cast<size_t>(i)] = post_fire(c, tok[user_id(i % users)], i % users, i / users, due);
         }
       });
@@ -501,7 +534,7 @@ int run(const Args& a) {
   wait_until([&] { return eas.deliveries.load() >= accepted && watcher.count.load() >= accepted; }, std::chrono::seconds(60));
   finish();
 
-  std::vector<int64_t> to_ea, to_reply, to_filled;
+  std::vector<int64_t> to_ea, to_reply, to_filled, late;
   int refused = 0, lost = 0, unfilled = 0;
   int64_t sus_last = sus_start;
   for (auto* set : {&lat, &sus}) {
@@ -516,6 +549,7 @@ int run(const Args& a) {
       if (f == watcher.filled.end()) ++unfilled;
       if (set == &lat) {
         to_reply.push_back(r.t_reply - r.t0);
+        late.push_back(r.t_start - r.t0);
         if (e != eas.arrived.end()) to_ea.push_back(e->second - r.t0);
         if (f != watcher.filled.end()) to_filled.push_back(f->second - r.t0);
       } else if (e != eas.arrived.end()) {
@@ -526,6 +560,7 @@ int run(const Args& a) {
   report("fire_to_ea", to_ea);
   report("fire_to_reply", to_reply);
   report("fire_to_filled", to_filled);
+  report("sender_late", late);  // the request left this long after its scheduled time (counted above)
   const double secs = static_cast<double>(sus_last - sus_start) * 1e-9;
   const long sus_ok = std::count_if(sus.begin(), sus.end(), [](auto& r) { return r.status == 202; });
   std::printf("fires_per_s=%.0f (%ld fires over %d connections in %.2f s)\n", secs > 0 ? sus_ok / secs : 0.0, sus_ok,

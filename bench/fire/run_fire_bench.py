@@ -11,6 +11,7 @@ tier gets enough slots and trades per day for 30 fires per user, and the per-use
 is raised above the open-loop rate.
 
 Usage: run_fire_bench.py [--fires 1000] [--rate 100] [--sustained 2000] [--conns 4] [--users 100]
+                         [--ea-threads per-ea|shared] [--perf APP]
 """
 import argparse
 import json
@@ -38,6 +39,8 @@ def main():
     ap.add_argument("--sustained", type=int, default=2000)
     ap.add_argument("--conns", type=int, default=4)
     ap.add_argument("--users", type=int, default=100)
+    ap.add_argument("--ea-threads", choices=["per-ea", "shared"], default="per-ea",
+                    help="each simulated EA on its own thread (as real terminals are), or all on one")
     ap.add_argument("--perf", metavar="APP", help="record a perf profile of APP during the run (perf report --stdio)")
     args = ap.parse_args()
 
@@ -95,7 +98,8 @@ def main():
         r = subprocess.run([tool, "run", "--dir", str(fleet.dir), "--trader", trader, "--admin", admin,
                             "--router", fleet.endpoint(5555), "--telemetry", fleet.endpoint(5556),
                             "--confirm", fleet.endpoint(5558), "--fires", str(args.fires), "--rate", str(args.rate),
-                            "--sustained", str(args.sustained), "--conns", str(args.conns)], timeout=600)
+                            "--sustained", str(args.sustained), "--conns", str(args.conns),
+                            "--ea-threads", args.ea_threads], timeout=600)
         stop_bus.set()
         bus_thread.join(timeout=5)
         print(f"fire events on the bus: {bus_states}")

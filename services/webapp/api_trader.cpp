@@ -203,14 +203,13 @@ void App::post_fire(Ctx& c) {
   const auto& cmd = *out->command;
   std::string payload = command_writer_.encode(schema::CommandMsg::kType, now,
                                                schema::to_json(risk::to_command(cmd, p.user_id, now)));
-  auto fire = std::make_shared<nlohmann::json>(to_json(rec));
   auto queued_published = std::make_shared<bool>(false);  // QUEUED goes out once, before any later state
   Reply reply = c.reply;
   const std::string fire_id = out->fire_id;
   d_.outbox.send_command(schema::topic::command(cmd.target_uuid), std::move(payload),
-                         [this, reply, fire, fire_id, rec, queued_published](bool sent) mutable {
+                         [this, reply, fire_id, rec, queued_published](bool sent) mutable {
     if (sent) {
-      reply(json_response(202, *fire));
+      reply(json_response(202, to_json(rec)));
       return;
     }
     if (!*queued_published) {
@@ -219,14 +218,14 @@ void App::post_fire(Ctx& c) {
     }
     // The router is not there to take it: say so now rather than leave the fire QUEUED forever.
     auto t = store::FireRepo(d_.db).mark_undeliverable(fire_id, "command_queue_unavailable", d_.clock.now_ns());
+    nlohmann::json fire = to_json(t ? t->fire : rec);
     if (t) {
       publish_fire(t->fire);
-      *fire = to_json(t->fire);
     } else {
-      (*fire)["state"] = "UNDELIVERABLE";
-      (*fire)["reason"] = "command_queue_unavailable";
+      fire["state"] = "UNDELIVERABLE";
+      fire["reason"] = "command_queue_unavailable";
     }
-    reply(json_response(503, *fire));
+    reply(json_response(503, fire));
   });
   if (!*queued_published) {
     publish_fire(rec);

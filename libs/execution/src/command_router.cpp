@@ -8,7 +8,9 @@
 #include "bitten/schema/topics.hpp"
 #include "bitten/store/audit_repo.hpp"
 #include "bitten/store/ea_repo.hpp"
+#include "bitten/store/errors.hpp"
 #include "bitten/store/fire_repo.hpp"
+#include "bitten/store/write_transaction.hpp"
 
 namespace bitten::execution {
 
@@ -262,7 +264,7 @@ void CommandRouter::route(const schema::CommandMsg& cmd, int64_t now_ns, RouterO
     return;
   }
   out.sends.push_back({*r.identity, r.req_style, std::move(*bytes), cmd.kind, cmd.command_id, cmd.target_uuid, user,
-                       cmd.requested_ns});
+                       cmd.requested_ns, std::nullopt});
 }
 
 void CommandRouter::undeliverable_fire(const std::string& fire_id, const std::string& reason,
@@ -280,6 +282,34 @@ void CommandRouter::undeliverable_fire(const std::string& fire_id, const std::st
 
 void CommandRouter::route_fire(const schema::CommandMsg& cmd, int64_t now_ns, RouterOutput& out) {
   health_.add("commands_fire");
+  // The common case in one write transaction: the QUEUED row to SENT and back in one statement,
+  // the route and the exact bytes from that row, commit, send. SENT is on disk before the bytes
+  // leave, so whatever happens next this fire is never sent again. Anything else (not QUEUED, EA
+  // not routable, bytes not encodable, a store error) rolls back and takes the path below, which
+  // reads the fire again and records why.
+  auto fast = store::guarded("route fire", [&]() -> Result<std::optional<OutboundCommand>> {
+    store::WriteTransaction tx(db_);
+    auto row = store::FireRepo(db_).try_mark_sent(cmd.command_id, now_ns);
+    if (!row) return row.error();
+    if (!*row) return std::optional<OutboundCommand>();
+    const store::FireRecord& f = **row;
+    Route r = resolve(f.ea_uuid, now_ns);
+    const SymbolSpec* spec = symbols_.find(f.symbol);
+    if (!r.identity || !spec) return std::optional<OutboundCommand>();
+    ea::FireCommand fc{f.ea_uuid, f.fire_id, f.symbol,
+                       f.direction == "SELL" ? ea::Direction::Sell : ea::Direction::Buy, 0, f.sl, f.tp, f.lot};
+    auto bytes = ea::encode_fire(fc, spec->digits);
+    if (!bytes) return std::optional<OutboundCommand>();
+    tx.commit();
+    return std::optional<OutboundCommand>(OutboundCommand{*r.identity, r.req_style, std::move(*bytes), "fire",
+                                                          f.fire_id, f.ea_uuid, f.user_id,
+                                                          cmd.requested_ns ? cmd.requested_ns : f.requested_ns, f});
+  });
+  if (fast && *fast) {
+    if (cmd.target_uuid != (*fast)->uuid) health_.add("target_mismatch");  // the fire row is the authority
+    out.sends.push_back(std::move(**fast));
+    return;
+  }
   store::FireRepo fires(db_);
   auto row = fires.get(cmd.command_id);
   if (!row) {
@@ -329,7 +359,7 @@ void CommandRouter::route_fire(const schema::CommandMsg& cmd, int64_t now_ns, Ro
     return;
   }
   out.sends.push_back({*r.identity, r.req_style, std::move(*bytes), "fire", f.fire_id, f.ea_uuid, f.user_id,
-                       cmd.requested_ns ? cmd.requested_ns : f.requested_ns});
+                       cmd.requested_ns ? cmd.requested_ns : f.requested_ns, t->fire});
 }
 
 void CommandRouter::on_send_result(const OutboundCommand& c, bool delivered, int64_t now_ns, RouterOutput& out) {
@@ -348,6 +378,10 @@ void CommandRouter::on_send_result(const OutboundCommand& c, bool delivered, int
   health_.add("sent_fire");
   if (c.requested_ns > 0 && now_ns >= c.requested_ns)
     health_.gauge("last_fire_queue_to_send_ms", static_cast<double>(now_ns - c.requested_ns) / 1e6);
+  if (c.fire) {
+    out.events.push_back(fire_event(*c.fire, store::FireState::QUEUED, now_ns));
+    return;
+  }
   auto f = fires.get(c.command_id);
   if (f && *f) out.events.push_back(fire_event(**f, store::FireState::QUEUED, now_ns));
 }

@@ -1,5 +1,6 @@
 #include "bitten/runtime/daemon.hpp"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -31,8 +32,20 @@ std::string env_or(const char* key, const std::string& fallback) {
 }
 }  // namespace
 
+void tune_allocator() {
+  // SQLite drops a connection's whole page cache whenever another process has committed (WAL), so
+  // the fire-path daemons free and re-allocate a few hundred KiB per transaction. With glibc's
+  // defaults every such free at the top of the heap is handed back to the kernel (brk) and the next
+  // allocations fault fresh zeroed pages in: measured as 14 % of the router's CPU per fire. Keep up
+  // to 64 MiB of free heap and grow it in 8 MiB steps instead; untouched pages cost no memory.
+  ::mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  ::mallopt(M_TOP_PAD, 8 << 20);
+  ::mallopt(M_MMAP_THRESHOLD, 4 << 20);
+}
+
 int run_daemon(int argc, char** argv, const std::string& name, const std::function<Status(DaemonEnv&)>& body) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  tune_allocator();
   install_stop_handlers();
   const std::string config_dir = env_or("BITTEN_CONFIG_DIR", "config");
   const std::string path = arg_value(argc, argv, "--config").value_or(config_dir + "/" + name + ".json");

@@ -357,11 +357,8 @@ Result<TransitionResult> FireRepo::transition(const std::string& fire_id, FireSt
   });
 }
 
-Result<TransitionResult> FireRepo::mark_sent(const std::string& id, int64_t now_ns) {
-  // The router's step before every send, so its common case is one statement: QUEUED -> SENT,
-  // atomic on its own, the row after it returned by the same statement. Anything else (already
-  // SENT, a state SENT cannot follow, no such fire) takes the general path for its answer.
-  auto fast = guarded("fire transition", [&]() -> Result<std::optional<FireRecord>> {
+Result<std::optional<FireRecord>> FireRepo::try_mark_sent(const std::string& id, int64_t now_ns) {
+  return guarded("fire transition", [&]() -> Result<std::optional<FireRecord>> {
     CachedStatement u_cached(db_.sql(), std::string("UPDATE fires SET state = 'SENT', sent_ns = ?1, updated_ns = ?1 "
                                                     "WHERE fire_id = ?2 AND state = 'QUEUED' RETURNING ") + kFireCols);
     SQLite::Statement& u = *u_cached;
@@ -369,12 +366,19 @@ Result<TransitionResult> FireRepo::mark_sent(const std::string& id, int64_t now_
     u.bind(2, id);
     if (!u.executeStep()) return std::optional<FireRecord>();
     FireRecord f = read_fire(u);
-    // Step to the end: the statement's implicit transaction commits here, so a failed commit
-    // is an error now rather than lost when the statement is reset.
+    // Step to the end: outside a transaction the statement's own one commits here, so a failed
+    // commit is an error now rather than lost when the statement is reset.
     while (u.executeStep()) {
     }
     return std::optional<FireRecord>(std::move(f));
   });
+}
+
+Result<TransitionResult> FireRepo::mark_sent(const std::string& id, int64_t now_ns) {
+  // The router's step before every send, so its common case is one statement: QUEUED -> SENT,
+  // atomic on its own, the row after it returned by the same statement. Anything else (already
+  // SENT, a state SENT cannot follow, no such fire) takes the general path for its answer.
+  auto fast = try_mark_sent(id, now_ns);
   if (!fast) return fast.error();
   if (!*fast) return transition(id, FireState::SENT, {}, now_ns);
   TransitionResult out;

@@ -93,6 +93,10 @@ TEST_F(execution_Router, FireIsEncodedExactlyAndSentOnce) {
   EXPECT_EQ(sent[0].identity, "EA_U1");
   EXPECT_TRUE(has_event("fire.u1", "SENT"));
   EXPECT_EQ(w.fire(f.fire_id).state, FireState::SENT);
+  // SENT was committed before the send, and the event after it carries that row.
+  ASSERT_TRUE(sent[0].fire.has_value());
+  EXPECT_EQ(sent[0].fire->state, FireState::SENT);
+  EXPECT_EQ(w.fire(f.fire_id).sent_ns, kNow + kSec);
   // The EA reads it as a fire for itself, with the fire_id as the order comment.
   auto parsed = ea::ea_parse_command(sent[0].payload, "EA_U1");
   EXPECT_EQ(parsed.kind, ea::EaCommandKind::Fire);
@@ -125,6 +129,7 @@ TEST_F(execution_Router, UnknownOfflineAndUnroutableFiresAreUndeliverable) {
   const int64_t later = kNow + (risk_config().ea_ttl_s + 1) * kSec;
   route(r, fire_command(*f2.command, "u1", later), later);
   EXPECT_EQ(w.fire(f2.fire_id).reason, "ea_offline");
+  EXPECT_FALSE(w.fire(f2.fire_id).sent_ns.has_value());  // the SENT taken on the way was rolled back
 
   // A ping to an EA nobody has ever seen.
   schema::CommandMsg ping;

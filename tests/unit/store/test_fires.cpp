@@ -3,6 +3,7 @@
 #include "bitten/store/day.hpp"
 #include "bitten/store/fire_repo.hpp"
 #include "bitten/store/fire_state.hpp"
+#include "bitten/store/write_transaction.hpp"
 #include "fixtures.hpp"
 
 namespace bitten::store {
@@ -207,6 +208,32 @@ TEST_F(store_Fires, IllegalTransitionsAreRefusedAndRepeatsAreHarmless) {
   ASSERT_TRUE(fires.mark_undeliverable("F2", "ea_offline", 33).ok());
   EXPECT_EQ(fires.mark_sent("F2", 34).error().code, "illegal_transition");
   EXPECT_EQ((*fires.get("F2"))->state, S::UNDELIVERABLE);
+}
+
+TEST_F(store_Fires, TryMarkSentTakesOnlyAQueuedFireAndJoinsTheCallersTransaction) {
+  auto m1 = add_mission(db, "u1", "S1");
+  ASSERT_TRUE(fires.take_slot_and_queue_fire(queue_req("F1", "u1", m1, "S1", 3)).ok());
+  {
+    // The router's fast path: a rolled-back transaction leaves the fire QUEUED, to be sent later.
+    WriteTransaction tx(db);
+    auto row = fires.try_mark_sent("F1", 20);
+    ASSERT_TRUE(row.ok() && row->has_value()) << (row.ok() ? "" : row.error().message);
+    EXPECT_EQ((*row)->state, S::SENT);
+    EXPECT_EQ((*row)->sent_ns, 20);
+    EXPECT_EQ((*row)->user_id, "u1");
+  }
+  EXPECT_EQ((*fires.get("F1"))->state, S::QUEUED);
+  auto row = fires.try_mark_sent("F1", 21);  // on its own: committed by the statement
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_EQ((*fires.get("F1"))->state, S::SENT);
+  EXPECT_EQ((*fires.get("F1"))->sent_ns, 21);
+  auto again = fires.try_mark_sent("F1", 22);  // not QUEUED any more: nothing, nothing changed
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->has_value());
+  EXPECT_EQ((*fires.get("F1"))->sent_ns, 21);
+  auto missing = fires.try_mark_sent("NOPE", 22);
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
 }
 
 TEST_F(store_Fires, LateFillAfterTimeoutCorrectsTheState) {

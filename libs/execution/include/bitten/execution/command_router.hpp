@@ -21,6 +21,7 @@
 #include "bitten/runtime/health.hpp"
 #include "bitten/schema/command.hpp"
 #include "bitten/store/database.hpp"
+#include "bitten/store/records.hpp"
 
 namespace bitten::execution {
 
@@ -50,6 +51,7 @@ struct OutboundCommand {
   std::string uuid;
   std::string user_id;
   int64_t requested_ns = 0;
+  std::optional<store::FireRecord> fire;  // a fire's row as SENT, for its event after the send
 };
 
 struct RouterOutput {

@@ -77,6 +77,9 @@ class FireRepo {
   Result<TransitionResult> transition(const std::string& fire_id, FireState to, const TransitionData& data,
                                       int64_t now_ns);
   Result<TransitionResult> mark_sent(const std::string& fire_id, int64_t now_ns);
+  // QUEUED -> SENT in one statement (joining the caller's transaction if there is one): the row
+  // after it, or nothing when the fire is missing or not QUEUED (nothing changed).
+  Result<std::optional<FireRecord>> try_mark_sent(const std::string& fire_id, int64_t now_ns);
   Result<TransitionResult> mark_undeliverable(const std::string& fire_id, std::string reason, int64_t now_ns);
   Result<TransitionResult> mark_filled(const std::string& fire_id, int64_t ticket, double fill_price, int64_t now_ns);
   Result<TransitionResult> mark_failed(const std::string& fire_id, std::string reason, int64_t now_ns);
