@@ -182,6 +182,12 @@ int seed(const Args& a) {
 
 // ---- the EAs ---------------------------------------------------------------------------------------
 
+// The EA's broker-local timestamp and its epoch seconds, now.
+std::pair<std::string, int64_t> ea_stamp() {
+  const int64_t s = SystemClock::instance().now_ns() / kNsPerSec;
+  return {format_ea_datetime(s), s};
+}
+
 struct EaSide {
   int users;
   std::string router, telemetry, confirm;
@@ -201,10 +207,6 @@ struct EaSide {
     messaging::Socket conf(messaging::SocketType::Push, po);
     (void)conf.connect(confirm);
     messaging::PollLoop loop;
-    auto stamp = [] {
-      const int64_t s = SystemClock::instance().now_ns() / kNsPerSec;
-      return std::make_pair(format_ea_datetime(s), s);
-    };
     for (int u = first; u < first + count; ++u) {
       messaging::SocketOptions o;
       o.identity = ea_uuid(u);
@@ -223,7 +225,7 @@ struct EaSide {
       h.leverage = 500;
       h.symbols = 1;
       h.version = "2.05";
-      std::tie(h.timestamp, h.broker_epoch) = stamp();
+      std::tie(h.timestamp, h.broker_epoch) = ea_stamp();
       (void)dealers.back()->send_one(ea::ea_encode_hello(h));
       const std::string uuid = o.identity;
       loop.add(*dealers.back(), [&, uuid](messaging::Frames& f) {
@@ -247,7 +249,7 @@ struct EaSide {
         c.message = "Trade executed";
         c.currency = "USD";
         c.balance = c.equity = c.free_margin = 10'000;
-        std::tie(c.timestamp, c.broker_epoch) = stamp();
+        std::tie(c.timestamp, c.broker_epoch) = ea_stamp();
         (void)conf.send_one(ea::ea_encode_confirmation(c));
       });
     }
@@ -259,7 +261,7 @@ struct EaSide {
         hb.currency = "USD";
         hb.balance = hb.equity = hb.free_margin = 10'000;
         hb.leverage = 500;
-        std::tie(hb.timestamp, hb.broker_epoch) = stamp();
+        std::tie(hb.timestamp, hb.broker_epoch) = ea_stamp();
         (void)dealers[static_cast<size_t>(u - first)]->send_one(ea::ea_encode_dealer_heartbeat(hb), true);
       }
     });
@@ -280,9 +282,7 @@ struct EaSide {
       t.bid = kBid;
       t.ask = kAsk;
       t.spread = ea::ea_spread_points(kBid, kAsk, 5);
-      const int64_t s = SystemClock::instance().now_ns() / kNsPerSec;
-      t.timestamp = format_ea_datetime(s);
-      t.broker_epoch = s;
+      std::tie(t.timestamp, t.broker_epoch) = ea_stamp();
       (void)tele.send_one(ea::ea_encode_tick(t, 5), true);
     };
     tick();

@@ -16,6 +16,13 @@ namespace bitten::execution {
 
 namespace {
 
+// The exact v2.05 bytes of a fire, from its row (the authority for what is sent).
+Result<std::string> encode_fire_row(const store::FireRecord& f, const SymbolSpec& spec) {
+  ea::FireCommand fc{f.ea_uuid, f.fire_id, f.symbol, f.direction == "SELL" ? ea::Direction::Sell : ea::Direction::Buy,
+                     0, f.sl, f.tp, f.lot};
+  return ea::encode_fire(fc, spec.digits);
+}
+
 std::string code_prefix(const std::string& code) {
   auto c = code.find(':');
   return c == std::string::npos ? code : code.substr(0, c);
@@ -296,9 +303,7 @@ void CommandRouter::route_fire(const schema::CommandMsg& cmd, int64_t now_ns, Ro
     Route r = resolve(f.ea_uuid, now_ns);
     const SymbolSpec* spec = symbols_.find(f.symbol);
     if (!r.identity || !spec) return std::optional<OutboundCommand>();
-    ea::FireCommand fc{f.ea_uuid, f.fire_id, f.symbol,
-                       f.direction == "SELL" ? ea::Direction::Sell : ea::Direction::Buy, 0, f.sl, f.tp, f.lot};
-    auto bytes = ea::encode_fire(fc, spec->digits);
+    auto bytes = encode_fire_row(f, *spec);
     if (!bytes) return std::optional<OutboundCommand>();
     tx.commit();
     return std::optional<OutboundCommand>(OutboundCommand{*r.identity, r.req_style, std::move(*bytes), "fire",
@@ -341,9 +346,7 @@ void CommandRouter::route_fire(const schema::CommandMsg& cmd, int64_t now_ns, Ro
     undeliverable_fire(f.fire_id, undeliverable::kUnknownSymbol, f.symbol, now_ns, out);
     return;
   }
-  ea::FireCommand fc{f.ea_uuid, f.fire_id, f.symbol, f.direction == "SELL" ? ea::Direction::Sell : ea::Direction::Buy,
-                     0, f.sl, f.tp, f.lot};
-  auto bytes = ea::encode_fire(fc, spec->digits);
+  auto bytes = encode_fire_row(f, *spec);
   if (!bytes) {
     undeliverable_fire(f.fire_id, undeliverable::kBadCommand, bytes.error().code, now_ns, out);
     return;

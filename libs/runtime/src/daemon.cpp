@@ -30,7 +30,6 @@ std::string env_or(const char* key, const std::string& fallback) {
   const char* v = std::getenv(key);
   return v && *v ? std::string(v) : fallback;
 }
-}  // namespace
 
 void tune_allocator() {
   // SQLite drops a connection's whole page cache whenever another process has committed (WAL), so
@@ -42,6 +41,7 @@ void tune_allocator() {
   ::mallopt(M_TOP_PAD, 8 << 20);
   ::mallopt(M_MMAP_THRESHOLD, 4 << 20);
 }
+}  // namespace
 
 int run_daemon(int argc, char** argv, const std::string& name, const std::function<Status(DaemonEnv&)>& body) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);

@@ -39,9 +39,6 @@ struct DaemonEnv {
 };
 
 // Exit codes: 0 clean stop, 2 bad config or command line, 3 runtime failure (PM2 restarts it).
-// glibc malloc settings for the daemons (called by run_daemon): keep freed heap instead of trimming it.
-void tune_allocator();
-
 int run_daemon(int argc, char** argv, const std::string& name, const std::function<Status(DaemonEnv&)>& body);
 
 // Reads "--name value" from argv, else the fallback (for tools and simple flags).
