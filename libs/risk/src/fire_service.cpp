@@ -68,12 +68,12 @@ Result<RiskSnapshot> FireService::load_snapshot(const FireRequest& req, const Qu
   auto trades = fires.trades_today(req.user_id, req.now_ns);
   if (!trades) return trades.error();
   s.trades_today = *trades;
-  auto open = fires.open_positions(req.user_id);
+  auto open = fires.open_exposure(req.user_id);
   if (!open) return open.error();
-  for (const auto& p : *open) s.open_positions.push_back({p.fire_id, p.symbol, p.direction});
-  auto flying = fires.in_flight_for_user(req.user_id);
+  for (auto& p : *open) s.open_positions.push_back({std::move(p.fire_id), std::move(p.symbol), std::move(p.direction)});
+  auto flying = fires.in_flight_exposure(req.user_id);
   if (!flying) return flying.error();
-  for (const auto& f : *flying) s.in_flight.push_back({f.fire_id, f.symbol, f.direction});
+  for (auto& f : *flying) s.in_flight.push_back({std::move(f.fire_id), std::move(f.symbol), std::move(f.direction)});
   return s;
 }
 
@@ -149,20 +149,14 @@ Result<FireOutcome> FireService::decide_and_write(const FireRequest& req, const 
   f.risk_pct = o.risk_pct;
   f.risk_amount = o.risk_amount;
   f.balance_used = o.balance;
-  store::QueueFireRequest q;
-  q.fire = f;
-  q.max_slots = o.slots_max;
-  q.forbid_opposite = true;
-  q.now_ns = req.now_ns;
-  // Within our transaction it re-checks nothing new, but it is the one place that writes a QUEUED
-  // fire, with every guard in it, for any caller.
-  auto r = fires.take_slot_and_queue_fire(q);
+  // The snapshot the rules passed was read under this transaction's write lock (fire() holds it),
+  // so nothing it checked can have changed: the insert needs no second round of the same reads.
+  // Called outside a transaction, queue_checked refuses rather than insert unchecked.
+  auto r = fires.queue_checked(f, req.now_ns);
   if (!r) return r.error();
-  FireOutcome out = from_record(r->fire, r->outcome == store::QueueOutcome::Duplicate);
-  if (r->outcome == store::QueueOutcome::Queued) {
-    out.order = o;
-    out.command = EaFireCommand{o.ea_uuid, r->fire.fire_id, o.symbol, o.direction, o.entry, o.sl, o.tp, o.lot};
-  }
+  FireOutcome out = from_record(*r, false);
+  out.order = o;
+  out.command = EaFireCommand{o.ea_uuid, r->fire_id, o.symbol, o.direction, o.entry, o.sl, o.tp, o.lot};
   return out;
 }
 

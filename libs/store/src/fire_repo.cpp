@@ -3,6 +3,7 @@
 #include "statement_cache.hpp"
 
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 
 #include "bitten/store/day.hpp"
 #include "bitten/store/errors.hpp"
@@ -249,6 +250,21 @@ Result<QueueFireResult> FireRepo::take_slot_and_queue_fire(const QueueFireReques
   });
 }
 
+Result<FireRecord> FireRepo::queue_checked(FireRecord f, int64_t now_ns) {
+  return guarded("queue checked fire", [&]() -> Result<FireRecord> {
+    if (sqlite3_get_autocommit(db_.sql().getHandle()) != 0)
+      return make_error("not_in_transaction", "queue_checked needs the caller's write transaction");
+    f.state = FireState::QUEUED;
+    f.reason.clear();
+    f.reason_detail.clear();
+    if (f.requested_ns == 0) f.requested_ns = now_ns;
+    f.queued_ns = now_ns;
+    f.updated_ns = now_ns;
+    insert_fire(db_.sql(), f);
+    return f;
+  });
+}
+
 Result<QueueFireResult> FireRepo::record_rejected(FireRecord fire, std::string_view reason, std::string_view detail,
                                                   int64_t now_ns) {
   return guarded("record rejected fire", [&]() -> Result<QueueFireResult> {
@@ -485,6 +501,34 @@ Result<std::vector<FireRecord>> FireRepo::in_flight_for_user(const std::string& 
     std::vector<FireRecord> out;
     while (q.executeStep()) out.push_back(read_fire(q));
     return out;
+  });
+}
+
+namespace {
+
+std::vector<ExposureRow> read_exposure(SQLite::Statement& q) {
+  std::vector<ExposureRow> out;
+  while (q.executeStep())
+    out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString()});
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<ExposureRow>> FireRepo::open_exposure(const std::string& user_id) {
+  return guarded("open exposure", [&]() -> Result<std::vector<ExposureRow>> {
+    CachedStatement q(db_.sql(), "SELECT fire_id, symbol, direction FROM positions WHERE user_id = ? AND status = 'OPEN'");
+    q->bind(1, user_id);
+    return read_exposure(*q);
+  });
+}
+
+Result<std::vector<ExposureRow>> FireRepo::in_flight_exposure(const std::string& user_id) {
+  return guarded("in-flight exposure", [&]() -> Result<std::vector<ExposureRow>> {
+    CachedStatement q(db_.sql(), std::string("SELECT fire_id, symbol, direction FROM fires WHERE user_id = ? AND state IN ") +
+                                     kInFlightSql);
+    q->bind(1, user_id);
+    return read_exposure(*q);
   });
 }
 

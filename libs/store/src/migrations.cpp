@@ -258,12 +258,26 @@ CREATE INDEX fires_requested ON fires(requested_ns);
 CREATE INDEX missions_signal ON missions(signal_id);
 )SQL";
 
+// Version 3: covering indexes for the reads every fire makes under the write lock. The risk rules
+// need, per user, the open positions' and in-flight fires' (fire_id, symbol, direction) and the
+// count of today's trades by state; with these indexes they come from the index alone, never from
+// the table rows (each replaces a narrower index it extends, so no query loses its index).
+constexpr std::string_view kV3 = R"SQL(
+DROP INDEX idx_positions_user_status;
+CREATE INDEX idx_positions_user_exposure ON positions(user_id, status, symbol, direction, fire_id);
+DROP INDEX idx_fires_user_state;
+CREATE INDEX idx_fires_user_exposure ON fires(user_id, state, symbol, direction, fire_id);
+DROP INDEX idx_fires_user_requested;
+CREATE INDEX idx_fires_user_requested_state ON fires(user_id, requested_ns, state);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "initial schema (design §7)", kV1},
       {2, "user_modes.auto_min_probability; fires(requested_ns), missions(signal_id) indexes", kV2},
+      {3, "covering indexes for the fire path's exposure and trades-today reads", kV3},
   };
   return all;
 }
@@ -289,10 +303,12 @@ Result<int> migrate(SQLite::Database& db, int64_t now_ns) {
     for (const auto& m : migrations()) {
       // Re-read the version inside the write lock: another process may have migrated meanwhile.
       SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-      CachedStatement q_cached(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
-      SQLite::Statement& q = *q_cached;
-      q.executeStep();
-      version = q.getColumn(0).getInt();
+      {
+        // Scoped: a statement still stepping would make DROP INDEX fail with SQLITE_LOCKED.
+        CachedStatement q(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+        q->executeStep();
+        version = q->getColumn(0).getInt();
+      }
       if (m.version <= version) continue;  // tx rolls back (nothing written)
       db.exec(std::string(m.sql));
       CachedStatement ins_cached(db, "INSERT INTO schema_version(version, name, applied_ns) VALUES (?, ?, ?)");

@@ -43,6 +43,7 @@ class CachedStatement {
   CachedStatement(const CachedStatement&) = delete;
   CachedStatement& operator=(const CachedStatement&) = delete;
   SQLite::Statement& operator*() { return *statement_; }
+  SQLite::Statement* operator->() { return statement_; }
 
  private:
   StatementCache::Entry* entry_ = nullptr;

@@ -236,6 +236,57 @@ TEST_F(store_Fires, TryMarkSentTakesOnlyAQueuedFireAndJoinsTheCallersTransaction
   EXPECT_FALSE(missing->has_value());
 }
 
+TEST_F(store_Fires, QueueCheckedInsertsOnlyInsideTheCallersTransaction) {
+  auto m1 = add_mission(db, "u1", "S1");
+  FireRecord f = queue_req("F1", "u1", m1, "S1", 1).fire;
+  auto outside = fires.queue_checked(f, 30);  // unchecked: refused, nothing written
+  ASSERT_FALSE(outside.ok());
+  EXPECT_EQ(outside.error().code, "not_in_transaction");
+  EXPECT_FALSE(fires.get("F1")->has_value());
+  {
+    WriteTransaction tx(db);
+    auto q = fires.queue_checked(f, 30);
+    ASSERT_TRUE(q.ok()) << q.error().message;
+    EXPECT_EQ(q->state, S::QUEUED);
+    EXPECT_EQ(q->queued_ns, 30);
+    EXPECT_EQ(q->updated_ns, 30);
+    FireRecord second = queue_req("F2", "u1", m1, "S1", 1).fire;  // the same mission: the index holds
+    EXPECT_FALSE(fires.queue_checked(second, 31).ok());
+    tx.commit();
+  }
+  EXPECT_EQ((*fires.get("F1"))->state, S::QUEUED);
+  EXPECT_EQ((*fires.get("F1"))->queued_ns, 30);
+  EXPECT_FALSE(fires.get("F2")->has_value());
+}
+
+TEST_F(store_Fires, ExposureListsOpenPositionsAndInFlightFiresOnly) {
+  auto m1 = add_mission(db, "u1", "S1");
+  auto m2 = add_mission(db, "u1", "S2");
+  auto m3 = add_mission(db, "u1", "S3");
+  auto m4 = add_mission(db, "u2", "S1");
+  ASSERT_TRUE(fires.take_slot_and_queue_fire(queue_req("F1", "u1", m1, "S1", 9, "EURUSD", "BUY")).ok());
+  ASSERT_TRUE(fires.take_slot_and_queue_fire(queue_req("F2", "u1", m2, "S2", 9, "XAUUSD", "SELL")).ok());
+  ASSERT_TRUE(fires.mark_sent("F2", 20).ok());
+  ASSERT_TRUE(fires.mark_filled("F2", 77, 2000.5, 21).ok());  // an open position now
+  ASSERT_TRUE(fires.record_rejected(queue_req("F3", "u1", m3, "S3", 9).fire, "spread_too_wide", "", 22).ok());
+  ASSERT_TRUE(fires.take_slot_and_queue_fire(queue_req("F4", "u2", m4, "S1", 9)).ok());  // another user's
+  auto open = fires.open_exposure("u1");
+  ASSERT_TRUE(open.ok());
+  ASSERT_EQ(open->size(), 1u);
+  EXPECT_EQ((*open)[0].fire_id, "F2");
+  EXPECT_EQ((*open)[0].symbol, "XAUUSD");
+  EXPECT_EQ((*open)[0].direction, "SELL");
+  auto flying = fires.in_flight_exposure("u1");
+  ASSERT_TRUE(flying.ok());
+  ASSERT_EQ(flying->size(), 1u);
+  EXPECT_EQ((*flying)[0].fire_id, "F1");
+  EXPECT_EQ((*flying)[0].symbol, "EURUSD");
+  EXPECT_EQ((*flying)[0].direction, "BUY");
+  ASSERT_TRUE(fires.mark_sent("F1", 23).ok());  // SENT is still in flight
+  EXPECT_EQ(fires.in_flight_exposure("u1")->size(), 1u);
+  EXPECT_TRUE(fires.open_exposure("nobody")->empty());
+}
+
 TEST_F(store_Fires, LateFillAfterTimeoutCorrectsTheState) {
   auto m1 = add_mission(db, "u1", "S1");
   ASSERT_TRUE(fires.take_slot_and_queue_fire(queue_req("F1", "u1", m1, "S1", 3)).ok());

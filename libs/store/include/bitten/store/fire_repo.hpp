@@ -21,6 +21,13 @@ inline constexpr std::string_view kMissionAlreadyFired = "mission_already_fired"
 inline constexpr std::string_view kOppositePosition = "opposite_position";
 }  // namespace reason
 
+// A slot holder as the risk rules see it: an open position or an in-flight fire.
+struct ExposureRow {
+  std::string fire_id;
+  std::string symbol;
+  std::string direction;
+};
+
 struct QueueFireRequest {
   // fire_id, user_id, mission_id, signal_id, ea_uuid, mode, symbol, direction, lot, entry, sl, tp,
   // risk_pct, risk_amount, balance_used, idempotency_key, requested_ns. State and times are set here.
@@ -67,6 +74,12 @@ class FireRepo {
   // hold, else inserts the request as REJECTED with the reason. Concurrent callers on other
   // connections serialise on the write lock, so two requests can never take the same last slot.
   Result<QueueFireResult> take_slot_and_queue_fire(const QueueFireRequest& req);
+  // Inserts fire as QUEUED inside the caller's write transaction, which must already have read and
+  // checked under that same lock everything take_slot_and_queue_fire checks (the risk engine's fire
+  // does: its snapshot is read in the transaction it writes in). Outside a transaction it refuses
+  // (error "not_in_transaction") rather than insert unchecked. The unique indexes still hold one
+  // live fire per mission and one fire per idempotency key.
+  Result<FireRecord> queue_checked(FireRecord fire, int64_t now_ns);
   // Records a fire the risk engine refused (state REJECTED). A repeated idempotency key returns the
   // original fire instead (outcome Duplicate).
   Result<QueueFireResult> record_rejected(FireRecord fire, std::string_view reason, std::string_view detail,
@@ -99,6 +112,10 @@ class FireRepo {
   // Every user's fires, newest request first (the Throne's feed); before_ns pages backwards.
   Result<std::vector<FireRecord>> recent(int limit, std::optional<int64_t> before_ns = std::nullopt);
   Result<std::vector<FireRecord>> in_flight_for_user(const std::string& user_id);
+  // What the risk rules read of a user's slot holders, from covering indexes only (no table rows):
+  // in index order (symbol, direction, fire_id), not by time.
+  Result<std::vector<ExposureRow>> open_exposure(const std::string& user_id);
+  Result<std::vector<ExposureRow>> in_flight_exposure(const std::string& user_id);
   Result<int> open_fires_count(const std::string& user_id);  // in-flight + FILLED
   Result<int> slots_used(const std::string& user_id);        // open positions + in-flight fires
   Result<int> trades_today(const std::string& user_id, int64_t now_ns);  // UTC day
