@@ -38,7 +38,7 @@ TEST_F(store_Repos, SignalInsertIsIdempotentAndNeverReplaces) {
 
 TEST_F(store_Repos, RecentSignalsNewestFirstWithPaging) {
   SignalRepo signals(db);
-  for (int i = 1; i <= 5; ++i) ASSERT_TRUE(signals.insert(make_signal("S" + std::to_string(i), "EURUSD", "BUY", i * 100)).ok());
+  for (int i = 1; i <= 5; ++i) ASSERT_TRUE(signals.insert(make_signal(std::string("S").append(std::to_string(i)), "EURUSD", "BUY", i * 100)).ok());
   auto r = signals.recent(3);
   ASSERT_EQ(r->size(), 3u);
   EXPECT_EQ((*r)[0].signal_id, "S5");
