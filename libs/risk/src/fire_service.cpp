@@ -70,10 +70,10 @@ Result<RiskSnapshot> FireService::load_snapshot(const FireRequest& req, const Qu
   s.trades_today = *trades;
   auto open = fires.open_exposure(req.user_id);
   if (!open) return open.error();
-  for (auto& p : *open) s.open_positions.push_back({std::move(p.fire_id), std::move(p.symbol), std::move(p.direction)});
+  s.open_positions = std::move(*open);
   auto flying = fires.in_flight_exposure(req.user_id);
   if (!flying) return flying.error();
-  for (auto& f : *flying) s.in_flight.push_back({std::move(f.fire_id), std::move(f.symbol), std::move(f.direction)});
+  s.in_flight = std::move(*flying);
   return s;
 }
 

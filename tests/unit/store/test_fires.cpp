@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "bitten/store/day.hpp"
 #include "bitten/store/fire_repo.hpp"
 #include "bitten/store/fire_state.hpp"
@@ -270,18 +272,14 @@ TEST_F(store_Fires, ExposureListsOpenPositionsAndInFlightFiresOnly) {
   ASSERT_TRUE(fires.mark_filled("F2", 77, 2000.5, 21).ok());  // an open position now
   ASSERT_TRUE(fires.record_rejected(queue_req("F3", "u1", m3, "S3", 9).fire, "spread_too_wide", "", 22).ok());
   ASSERT_TRUE(fires.take_slot_and_queue_fire(queue_req("F4", "u2", m4, "S1", 9)).ok());  // another user's
-  auto open = fires.open_exposure("u1");
-  ASSERT_TRUE(open.ok());
-  ASSERT_EQ(open->size(), 1u);
-  EXPECT_EQ((*open)[0].fire_id, "F2");
-  EXPECT_EQ((*open)[0].symbol, "XAUUSD");
-  EXPECT_EQ((*open)[0].direction, "SELL");
-  auto flying = fires.in_flight_exposure("u1");
-  ASSERT_TRUE(flying.ok());
-  ASSERT_EQ(flying->size(), 1u);
-  EXPECT_EQ((*flying)[0].fire_id, "F1");
-  EXPECT_EQ((*flying)[0].symbol, "EURUSD");
-  EXPECT_EQ((*flying)[0].direction, "BUY");
+  auto as_tuples = [](const Result<std::vector<ExposureRow>>& rows) {
+    std::vector<std::tuple<std::string, std::string, std::string>> out;
+    if (rows) for (const auto& r : *rows) out.emplace_back(r.fire_id, r.symbol, r.direction);
+    return out;
+  };
+  using T = std::tuple<std::string, std::string, std::string>;
+  EXPECT_EQ(as_tuples(fires.open_exposure("u1")), (std::vector<T>{{"F2", "XAUUSD", "SELL"}}));
+  EXPECT_EQ(as_tuples(fires.in_flight_exposure("u1")), (std::vector<T>{{"F1", "EURUSD", "BUY"}}));
   ASSERT_TRUE(fires.mark_sent("F1", 23).ok());  // SENT is still in flight
   EXPECT_EQ(fires.in_flight_exposure("u1")->size(), 1u);
   EXPECT_TRUE(fires.open_exposure("nobody")->empty());

@@ -35,11 +35,7 @@ struct Quote {
 // Latest quote of a symbol (live ticks), nullopt when none.
 using QuoteSource = std::function<std::optional<Quote>(std::string_view symbol)>;
 
-struct Exposure {
-  std::string fire_id;
-  std::string symbol;
-  std::string direction;
-};
+using Exposure = store::ExposureRow;  // fire_id, symbol, direction
 
 struct RiskSnapshot {
   bool global_halt = false;

@@ -21,13 +21,6 @@ inline constexpr std::string_view kMissionAlreadyFired = "mission_already_fired"
 inline constexpr std::string_view kOppositePosition = "opposite_position";
 }  // namespace reason
 
-// A slot holder as the risk rules see it: an open position or an in-flight fire.
-struct ExposureRow {
-  std::string fire_id;
-  std::string symbol;
-  std::string direction;
-};
-
 struct QueueFireRequest {
   // fire_id, user_id, mission_id, signal_id, ea_uuid, mode, symbol, direction, lot, entry, sl, tp,
   // risk_pct, risk_amount, balance_used, idempotency_key, requested_ns. State and times are set here.

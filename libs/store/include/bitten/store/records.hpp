@@ -189,4 +189,11 @@ struct SessionRecord {
   bool revoked = false;
 };
 
+// A slot holder as the risk rules see it: an open position or an in-flight fire.
+struct ExposureRow {
+  std::string fire_id;
+  std::string symbol;
+  std::string direction;
+};
+
 }  // namespace bitten::store
