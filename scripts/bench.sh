@@ -53,10 +53,11 @@ run sys_idle_memory "$PY" bench/system/bench_idle_memory.py --idle 20 --timeout 
 
 # Fire path (bench/fire/run_fire_bench.py, the real fleet under a private PM2): POST /api/fire ->
 # command at the EA -> FILLED. It prints `fire_to_ea p50_ms=.. p99_ms=..`, `fire_to_filled p50_ms=.. p99_ms=..`
-# and `fires_per_s=..`; run when present, otherwise the summary says "not built".
+# and `fires_per_s=..`, after the same driver against the same hops with no work (--floor, printed
+# first) and the fleet/floor ratio; run when present, otherwise the summary says "not built".
 FIRE=bench/fire/run_fire_bench.py
 if [ -f "$FIRE" ]; then
-  run sys_fire "$PY" "$FIRE"
+  run sys_fire "$PY" "$FIRE" --floor
 else
   echo "=== sys_fire: $FIRE not built"; echo
   rm -f "$OUT/sys_fire.txt"
@@ -107,6 +108,8 @@ if [ -f "$OUT/sys_fire.txt" ]; then
   row "SYS fire (bench/fire)" "POST /api/fire -> EA" "p50<1, p99<5 ms" "$(or_na "$fe" sys_fire)"
   row "SYS fire (bench/fire)" "POST /api/fire -> FILLED" "" "$(or_na "$ff" sys_fire)"
   row "SYS fire (bench/fire)" "fires/s" "" "$(or_na "$fr" sys_fire)"
+  fl=$(grep -h '^fleet/floor fire_to_ea' "$OUT/sys_fire.txt" | tail -1 | sed 's/fleet\/floor fire_to_ea: //')
+  row "SYS fire (bench/fire)" "fleet / floor (same hops, no work)" "" "$(or_na "$fl" sys_fire)"
 else
   row "SYS fire (bench/fire)" "fire -> EA -> FILLED" "" "not built"
 fi

@@ -20,6 +20,8 @@
 //           event on the admin WebSocket (all CLOCK_MONOTONIC, one process).
 //       (2) sustained: --sustained POSTs closed-loop over --conns connections as fast as they
 //           go; fires/s = fires delivered to the EAs / (last delivery - first request).
+//       --floor 1: against bench_fire_floor (fire_floor.cpp), the same hops with no work; no
+//           confirmations and no admin WebSocket, ready once the relay has pinged every EA.
 // Prints `fire_to_ea p50_ms=.. p99_ms=..`, `fire_to_reply ..`, `fire_to_filled ..`,
 // `fires_per_s=..` and exits 1 if any fire was refused, lost or delivered twice.
 #include <sys/socket.h>
@@ -194,7 +196,8 @@ struct EaSide {
   std::atomic<bool> stop{false};
   std::mutex mu;
   std::unordered_map<std::string, int64_t> arrived;  // fire_id -> first arrival
-  std::atomic<int> deliveries{0}, doubled{0};
+  bool confirm_fires = true;  // false against bench_fire_floor: nothing listens for confirmations
+  std::atomic<int> deliveries{0}, doubled{0}, pings{0};
   std::atomic<int64_t> ticket{50'000'000};
 
   // EAs [first, first + count) on the calling thread: their DEALERs, one confirmation PUSH, their
@@ -231,12 +234,14 @@ struct EaSide {
       loop.add(*dealers.back(), [&, uuid](messaging::Frames& f) {
         const int64_t t = mono_ns();
         auto cmd = ea::ea_parse_command(f.back(), uuid);
+        if (cmd.kind == ea::EaCommandKind::Ping) ++pings;
         if (cmd.kind != ea::EaCommandKind::Fire) return;
         {
           std::lock_guard lk(mu);
           if (!arrived.emplace(cmd.fire.fire_id, t).second) ++doubled;
         }
         ++deliveries;
+        if (!confirm_fires) return;
         ea::Confirmation c;
         c.command_type = "fire";
         c.fire_id = cmd.fire.fire_id;
@@ -447,8 +452,12 @@ int run(const Args& a) {
   std::printf("users %d, fires %d at %d/s, then %d closed-loop over %d connections (%d missions per user used)\n",
               users, fires, rate, sustained, conns, per_user_needed);
 
+  // --floor 1: against bench_fire_floor (the same hops with no work): no confirmations, no admin
+  // WebSocket, ready when every EA has been pinged by the relay.
+  const bool floor = a.num("floor", 0) != 0;
   EaSide eas;
   eas.users = users;
+  eas.confirm_fires = !floor;
   eas.router = a.get("router");
   eas.telemetry = a.get("telemetry");
   eas.confirm = a.get("confirm");
@@ -460,7 +469,9 @@ int run(const Args& a) {
     for (int u = 0; u < users; ++u) ea_threads.emplace_back([&, u] { eas.run(u, 1); });
   }
   FillWatcher watcher;
-  std::thread ws_thread([&] { watcher.run(a.get("admin"), tok["admin"]); });
+  std::thread ws_thread([&] {
+    if (!floor) watcher.run(a.get("admin"), tok["admin"]);
+  });
   int rc = 0;
   auto finish = [&] {
     watcher.stop();
@@ -478,6 +489,7 @@ int run(const Args& a) {
         [&] {
           for (int u = 0; u < users; ++u) {
             if (ok[static_cast<size_t>(u)]) continue;
+            if (floor && eas.pings.load() < users) return false;
             std::string body;
             if (c.request(http::verb::get, "/api/missions/" + mission_id(u, 0), tok[user_id(u)], "", &body) != 200) return false;
             auto j = nlohmann::json::parse(body, nullptr, false);
@@ -490,7 +502,7 @@ int run(const Args& a) {
           return true;
         },
         std::chrono::seconds(60));
-    if (!ready || !watcher.connected) {
+    if (!ready || (!floor && !watcher.connected)) {
       std::fprintf(stderr, "run: fleet not ready (websocket %s); last preview: %s\n",
                    watcher.connected ? "up" : "down", last.c_str());
       finish();
@@ -531,7 +543,8 @@ int run(const Args& a) {
   }
   const int accepted = static_cast<int>(std::count_if(lat.begin(), lat.end(), [](auto& r) { return r.status == 202; }) +
                                         std::count_if(sus.begin(), sus.end(), [](auto& r) { return r.status == 202; }));
-  wait_until([&] { return eas.deliveries.load() >= accepted && watcher.count.load() >= accepted; }, std::chrono::seconds(60));
+  wait_until([&] { return eas.deliveries.load() >= accepted && (floor || watcher.count.load() >= accepted); },
+             std::chrono::seconds(60));
   finish();
 
   std::vector<int64_t> to_ea, to_reply, to_filled, late;
@@ -546,7 +559,7 @@ int run(const Args& a) {
       auto e = eas.arrived.find(r.fire_id);
       auto f = watcher.filled.find(r.fire_id);
       if (e == eas.arrived.end()) ++lost;
-      if (f == watcher.filled.end()) ++unfilled;
+      if (!floor && f == watcher.filled.end()) ++unfilled;
       if (set == &lat) {
         to_reply.push_back(r.t_reply - r.t0);
         late.push_back(r.t_start - r.t0);
@@ -559,7 +572,7 @@ int run(const Args& a) {
   }
   report("fire_to_ea", to_ea);
   report("fire_to_reply", to_reply);
-  report("fire_to_filled", to_filled);
+  if (!floor) report("fire_to_filled", to_filled);
   report("sender_late", late);  // the request left this long after its scheduled time (counted above)
   const double secs = static_cast<double>(sus_last - sus_start) * 1e-9;
   const long sus_ok = std::count_if(sus.begin(), sus.end(), [](auto& r) { return r.status == 202; });

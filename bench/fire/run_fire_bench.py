@@ -10,17 +10,26 @@ Benchmark-only settings (the rules are not under test here, and each is printed)
 tier gets enough slots and trades per day for 30 fires per user, and the per-user fire rate limit
 is raised above the open-loop rate.
 
+--floor first runs the same driver against bench_fire_floor (fire_floor.cpp): the same processes,
+threads, sockets and transports as the fire path with none of its work, i.e. what this machine's
+thread wake-ups and loopback hops alone cost; then the fleet, and prints the fleet/floor ratios.
+
 Usage: run_fire_bench.py [--fires 1000] [--rate 100] [--sustained 2000] [--conns 4] [--users 100]
-                         [--ea-threads per-ea|shared] [--perf APP]
+                         [--ea-threads per-ea|shared] [--perf APP] [--floor]
 """
 import argparse
 import json
 import os
 import pathlib
+import re
+import shutil
+import socket
 import subprocess
 import sqlite3
 import sys
+import tempfile
 import threading
+import time
 import urllib.request
 
 import zmq
@@ -42,7 +51,81 @@ def main():
     ap.add_argument("--ea-threads", choices=["per-ea", "shared"], default="per-ea",
                     help="each simulated EA on its own thread (as real terminals are), or all on one")
     ap.add_argument("--perf", metavar="APP", help="record a perf profile of APP during the run (perf report --stdio)")
+    ap.add_argument("--floor", action="store_true",
+                    help="first measure the same hops with no work (bench_fire_floor), then the fleet")
     args = ap.parse_args()
+    floor = run_floor(args) if args.floor else None
+    rc, fleet_out = run_fleet(args)
+    if floor:
+        for name in ("fire_to_ea", "fire_to_reply"):
+            a, b = percentiles(fleet_out, name), percentiles(floor, name)
+            if a and b:
+                print(f"fleet/floor {name}: p50 {a['p50'] / b['p50']:.2f}x ({a['p50']:.3f} vs {b['p50']:.3f} ms), "
+                      f"p99 {a['p99'] / b['p99']:.2f}x ({a['p99']:.3f} vs {b['p99']:.3f} ms)")
+    return rc
+
+
+def percentiles(out, name):
+    m = re.search(rf"^{name} p50_ms=([0-9.]+) p90_ms=([0-9.]+) p99_ms=([0-9.]+)", out, re.M)
+    return {"p50": float(m.group(1)), "p90": float(m.group(2)), "p99": float(m.group(3))} if m else None
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_floor(args):
+    """The driver against bench_fire_floor's front (HTTP thread + PUSH) and relay (PULL + ROUTER)."""
+    bin_dir = pathlib.Path(os.environ.get("BITTEN_BIN_DIR", ROOT / "build" / "bin"))
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix="bitten-floor-"))
+    procs = []
+    try:
+        with open(tmp / "tokens.txt", "w") as f:
+            for u in range(args.users):
+                f.write(f"bench_u{u:03d} floor-token-{u:03d}\n")
+            f.write("admin floor-admin\n")
+        http_port, router_port, unused = free_port(), free_port(), free_port()
+        queue = f"ipc://{tmp}/cmdqueue"
+        tool = str(bin_dir / "bench_fire_floor")
+        procs.append(subprocess.Popen([tool, "relay", "--pull", queue, "--router", f"tcp://127.0.0.1:{router_port}"]))
+        procs.append(subprocess.Popen([tool, "front", "--port", str(http_port), "--push", queue, "--dir", str(tmp)]))
+        deadline = time.monotonic() + 30
+        while True:  # until the front accepts connections
+            try:
+                socket.create_connection(("127.0.0.1", http_port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+                    raise RuntimeError("bench_fire_floor did not start")
+                time.sleep(0.05)
+        r = subprocess.run([str(bin_dir / "bench_fire"), "run", "--floor", "1", "--dir", str(tmp),
+                            "--trader", f"127.0.0.1:{http_port}", "--admin", f"127.0.0.1:{unused}",
+                            "--router", f"tcp://127.0.0.1:{router_port}",
+                            "--telemetry", f"tcp://127.0.0.1:{unused}", "--confirm", f"tcp://127.0.0.1:{unused}",
+                            "--fires", str(args.fires), "--rate", str(args.rate), "--sustained", str(args.sustained),
+                            "--conns", str(args.conns), "--ea-threads", args.ea_threads],
+                           capture_output=True, text=True, timeout=600)
+        print("floor (the same hops, no work):")
+        print(r.stdout, end="")
+        print(r.stderr, end="", file=sys.stderr)
+        if r.returncode != 0:
+            raise RuntimeError(f"floor run failed (exit {r.returncode})")
+        return r.stdout
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_fleet(args):
 
     per_user = -(-args.fires // args.users) + -(-args.sustained // args.users)
     risk = json.loads((ROOT / "config" / "risk.json").read_text())
@@ -99,7 +182,9 @@ def main():
                             "--router", fleet.endpoint(5555), "--telemetry", fleet.endpoint(5556),
                             "--confirm", fleet.endpoint(5558), "--fires", str(args.fires), "--rate", str(args.rate),
                             "--sustained", str(args.sustained), "--conns", str(args.conns),
-                            "--ea-threads", args.ea_threads], timeout=600)
+                            "--ea-threads", args.ea_threads], capture_output=True, text=True, timeout=600)
+        print(r.stdout, end="")
+        print(r.stderr, end="", file=sys.stderr)
         stop_bus.set()
         bus_thread.join(timeout=5)
         print(f"fire events on the bus: {bus_states}")
@@ -122,7 +207,7 @@ def main():
         for line in metrics.splitlines():
             if line.startswith("bitten_ws_messages_dropped_total"):
                 print(line)
-        return r.returncode
+        return r.returncode, r.stdout
     finally:
         fleet.stop()
 
