@@ -52,7 +52,7 @@ std::map<std::string, std::string> parse_args(int argc, char** argv) {
 class Front {
  public:
   Front(asio::io_context& io, unsigned short port, messaging::Socket& push, std::map<std::string, std::string> ea_of)
-      : io_(io), acceptor_(io, {asio::ip::make_address("127.0.0.1"), port}), push_(push), ea_of_(std::move(ea_of)) {}
+      : acceptor_(io, {asio::ip::make_address("127.0.0.1"), port}), push_(push), ea_of_(std::move(ea_of)) {}
 
   void start() { accept(); }
 
@@ -117,7 +117,6 @@ class Front {
                  nlohmann::json{{"fire_id", fire_id}, {"state", "QUEUED"}, {"mission_id", body["mission_id"]}}.dump());
   }
 
-  asio::io_context& io_;
   tcp::acceptor acceptor_;
   messaging::Socket& push_;
   std::map<std::string, std::string> ea_of_;  // token -> EA uuid
