@@ -201,13 +201,17 @@ def run_fleet(args):
             states = dict(c.execute("SELECT state, COUNT(*) FROM fires GROUP BY state").fetchall())
         print(f"fire states in the store: {states}")
         fires = args.fires + args.sustained
+        rc = r.returncode
+        if states != {"FILLED": fires}:
+            print(f"not every fire FILLED in the store (expected {fires})")
+            rc = rc or 1
         for a, p in pids.items():
             print(f"cpu {a} ms_per_fire={(cpu_s(p) - before[a]) * 1000 / fires:.3f}")
         metrics = urllib.request.urlopen(f"http://{admin}/metrics", timeout=10).read().decode()
         for line in metrics.splitlines():
             if line.startswith("bitten_ws_messages_dropped_total"):
                 print(line)
-        return r.returncode, r.stdout
+        return rc, r.stdout
     finally:
         fleet.stop()
 
