@@ -5,7 +5,9 @@
 // confirm_listener commit between two fires (the previous fire SENT, then FILLED), so each request
 // starts with the page cache every other process's commit empties, as in the fleet.
 //
-//   bench_fire_service --db FILE --dir DIR [--fires 1000] [--foreign 0|1]
+//   bench_fire_service --db FILE --dir DIR --root SOURCE_ROOT [--fires 1000] [--foreign 0|1]
+// (SOURCE_ROOT: where config/risk.json and config/symbols.json are; slots and trades per day are
+// raised to the fire count, as run_fire_bench.py does, since the rules are not what is measured)
 // Prints `request p50_us=..` (token to commit) and `fire p50_us=..` (FireService::fire alone).
 #include <algorithm>
 #include <chrono>
