@@ -592,8 +592,7 @@ int run(const Args& a) {
               eas.doubled.load(), unfilled, eas.deliveries.load(), accepted);
   if (!floor)
     std::printf("closed-loop fires whose FILLED event never reached the admin WebSocket (waited up to 10 s; the "
-                "hub's slow-client drops are in bitten_ws_messages_dropped_total): %d of %ld\n", ws_missed,
-                std::count_if(sus.begin(), sus.end(), [](auto& r) { return r.status == 202; }));
+                "hub's slow-client drops are in bitten_ws_messages_dropped_total): %d of %ld\n", ws_missed, sus_ok);
   std::printf("admin websocket fire events:");
   for (const auto& [state, n] : watcher.states) std::printf(" %s=%d", state.c_str(), n);
   std::printf("\n");

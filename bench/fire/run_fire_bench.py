@@ -126,7 +126,6 @@ def run_floor(args):
 
 
 def run_fleet(args):
-
     per_user = -(-args.fires // args.users) + -(-args.sustained // args.users)
     risk = json.loads((ROOT / "config" / "risk.json").read_text())
     tiers = risk["tiers"]
