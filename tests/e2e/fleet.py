@@ -36,6 +36,15 @@ def wait_for(predicate, timeout, what, interval=0.05):
     raise AssertionError(f"timed out after {timeout}s waiting for {what}" + (f" (last error: {last_exc})" if last_exc else ""))
 
 
+def roomy_risk_tiers():
+    """config/risk.json's tiers with COMMANDER's limits opened (50 slots, 1,000 trades a day, no daily
+    loss limit), for fault tests whose subject is not the risk rules but need auto-fires to keep coming:
+    with 3 slots, open positions or a losing start refuse every new fire for minutes of wall time."""
+    tiers = json.loads((ROOT / "config" / "risk.json").read_text())["tiers"]
+    tiers["COMMANDER"].update({"slots": 50, "max_trades_per_day": 1000, "daily_loss_pct": 100.0})
+    return tiers
+
+
 def free_port_offset():
     """An offset that moves 5555..5571 and 8888..8891 onto ports that are free right now."""
     for attempt in range(200):

@@ -14,7 +14,7 @@ import time
 import zmq
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from fleet import Fleet, wait_for  # noqa: E402
+from fleet import Fleet, roomy_risk_tiers, wait_for  # noqa: E402
 
 APPS = ["event_bus", "telemetry_bridge", "ml_filter", "command_router", "confirm_listener", "elite_guard",
         "pattern_detector", "signal_relay", "outcome_tracker", "webapp", "ea_sim"]
@@ -23,10 +23,8 @@ VICTIMS = ["command_router", "confirm_listener", "webapp"]
 
 
 def main():
-    # The kills are under test, not the limits: enough slots and daily loss room that auto-fires
-    # keep coming between the kills (with 3 slots, open positions refused every new fire for minutes).
-    tiers = json.loads((pathlib.Path(__file__).resolve().parents[2] / "config" / "risk.json").read_text())["tiers"]
-    tiers["COMMANDER"].update({"slots": 50, "max_trades_per_day": 1000, "daily_loss_pct": 100.0})
+    # The kills are under test, not the limits: auto-fires keep coming between the kills.
+    tiers = roomy_risk_tiers()
     overrides = {
         "ml_filter": {"cold_start_min_confidence": 0.0},
         "ea_sim": {"eas": len(USERS), "speed": 60},

@@ -26,7 +26,7 @@ import time
 import zmq
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from fleet import Fleet, wait_for  # noqa: E402
+from fleet import Fleet, roomy_risk_tiers, wait_for  # noqa: E402
 
 APPS = ["event_bus", "telemetry_bridge", "ml_filter", "command_router", "confirm_listener", "elite_guard",
         "pattern_detector", "signal_relay", "outcome_tracker", "ea_sim"]
@@ -41,8 +41,7 @@ def main():
     # With the default config most auto-fires on M1 signals were refused spread_too_wide (the spread
     # above 0.35 x an M1 ATR), and a losing start or three open positions could refuse the rest of a
     # replay day: once no fire was SENT within 150 s (at x60).
-    tiers = json.loads((pathlib.Path(__file__).resolve().parents[2] / "config" / "risk.json").read_text())["tiers"]
-    tiers["COMMANDER"].update({"slots": 50, "max_trades_per_day": 1000, "daily_loss_pct": 100.0})
+    tiers = roomy_risk_tiers()
     overrides = {
         "ml_filter": {"cold_start_min_confidence": 0.0},
         "ea_sim": {"eas": 1, "speed": SPEED},
