@@ -67,13 +67,17 @@ def main():
         bad["no_such_key"] = 1
         cfg_path.write_text(json.dumps(bad))
         fleet.pm2("restart", "telemetry_bridge")
+        seen = {}
+
         def given_up():
             # PM2 stops restarting after max_restarts (30) unstable starts: "errored", or (PM2 7)
-            # parked in "waiting restart" with the restart count no longer moving.
+            # parked in "waiting restart" with the restart count no longer moving. The status is judged
+            # on this one sample: a second look may catch one more short-lived start shown as "online".
             env = fleet.app("telemetry_bridge")["pm2_env"]
+            seen.update(status=env["status"], restarts=env["restart_time"])
             return env["status"] in ("errored", "stopped") or (env["status"] != "online" and env["restart_time"] >= 29)
         wait_for(given_up, 60, "PM2 to give up on the misconfigured bridge", interval=0.5)
-        assert fleet.app("telemetry_bridge")["pm2_env"]["status"] != "online"
+        print(f"misconfigured telemetry_bridge: {seen['status']} after {seen['restarts']} restarts")
         err = (fleet.state_dir / "logs" / "telemetry_bridge.err.log").read_text()
         assert "no_such_key: unknown key" in err, err[-2000:]
         assert "pull_rcvhwm: expected an integer" in err, err[-2000:]
