@@ -76,6 +76,8 @@ row() { ROWS+=("$1|$2|$3|$4"); }
 
 row "bridge (in-process)" "bridge/raw throughput" ">= 0.50" "$(or_na "$(grep -ho 'ratio: [0-9.]*' "$OUT/bridge.txt" 2>/dev/null | cut -d' ' -f2)" bridge)"
 row "bridge (in-process)" "logic per tick" "" "$(or_na "$(grep -ho 'alone: [0-9]* ns/tick' "$OUT/bridge.txt" 2>/dev/null | cut -d' ' -f2-)" bridge)"
+row "bridge (in-process)" "p99 at 10k ticks/s (raw)" "< 200 us" "$(or_na "$(awk '/^telemetry_bridge /{b=$5} /^raw PULL/{r=$7} END{if (b != "") print b" us ("r" us)"}' "$OUT/bridge.txt" 2>/dev/null)" bridge)"
+row "market (smc batch)" "slowest call vs oracle" ">= 100x" "$(or_na "$(grep -h '^oracle/' "$OUT/market.txt" 2>/dev/null | sed -E 's/^oracle\/([^ ]*).*x_oracle=([0-9.]+)(k?).*/\1 \2 \3/' | awk '{v=$2; if ($3=="k") v*=1000; if (m=="" || v<m) {m=v; f=$1}} END{if (f != "") printf "%.0fx (%s)", m, f}')" market)"
 row "ea_decode" "decode_tick" "" "$(or_na "$(grep -hE '^BM_.*[Tt]ick' "$OUT/ea_decode.txt" 2>/dev/null | head -1 | awk '{print $2" "$3}')" ea_decode)"
 row "patterns" "6 patterns / closed bar" "< 5 us" "$(or_na "$(grep -hE '^BM_' "$OUT/patterns.txt" 2>/dev/null | head -1 | awk '{print $1": "$2" "$3}' | cut -c1-60)" patterns)"
 row "ml_filter" "whole message (CPU)" "" "$(or_na "$(grep -h '^BM_FilterOnMessage' "$OUT/ml_filter.txt" 2>/dev/null | head -1 | awk '{print $4" "$5}')" ml_filter)"
