@@ -173,7 +173,7 @@ void TelemetryBridge::handle_tick(const ea::Tick& t, int64_t recv_ns, std::vecto
   Outbound o;
   o.topic = schema::topic::tick(t.symbol);
   o.payload.reserve(320);
-  schema::append_tick_envelope(o.payload, writer_.src(), writer_.next_seq(), recv_ns, msg, spec->digits);
+  schema::append_tick_envelope(o.payload, writer_.src(), writer_.next_seq(schema::TickMsg::kType), recv_ns, msg, spec->digits);
   out.push_back(std::move(o));
   ++ticks_out_;
 }

@@ -32,7 +32,10 @@ void Detector::on_message(const messaging::Frames& frames, int64_t now_ns, std::
     ++drop_bad_envelope_;
     return;
   }
-  auto [it, _] = seq_.try_emplace(env->src);
+  // One stream per publisher and type (the bridge's ticks and bars count separately; its ea.*
+  // messages, not subscribed to here, are not gaps).
+  stream_key_.assign(env->src).append("/").append(env->type);
+  auto [it, _] = seq_.try_emplace(stream_key_);
   seq_missed_ += it->second.observe(env->seq);
   scratch_.clear();
   if (env->type == schema::TickMsg::kType) {

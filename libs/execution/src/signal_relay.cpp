@@ -63,7 +63,7 @@ void SignalRelay::on_frames(const std::vector<std::string>& frames, int64_t now_
     health_.add("drop_unknown_type");
     return;
   }
-  if (uint64_t missed = seq_[env->src].observe(env->seq); missed > 0) health_.add("seq_gaps", missed);
+  if (uint64_t missed = seq_[env->src + "/" + env->type].observe(env->seq); missed > 0) health_.add("seq_gaps", missed);
   auto msg = schema::signal_from_json(env->data);
   if (!msg) {
     health_.add("drop_bad_signal");

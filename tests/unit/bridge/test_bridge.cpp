@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "bitten/core/time.hpp"
@@ -190,6 +191,26 @@ TEST_F(Fixture, EaOhlcBecomesAnM1BarOnceAcrossEas) {
   EXPECT_EQ(bar->source, "ea");
   EXPECT_EQ(bar->open_time_ns % (60 * kNs), 0);
   EXPECT_EQ(health.get("bars_coalesced"), 1u);
+}
+
+TEST_F(Fixture, EachPublishedTypeHasItsOwnGapFreeSequence) {
+  // A detector subscribes to ticks and bars only: the EA-status messages between them must not
+  // look like lost ticks, so every type the bridge publishes counts on its own.
+  send(golden("handshake.json"));
+  send(tick("EURUSD", 1.17602, 1.17603, "2025.09.15 19:41:16"));
+  send(golden("heartbeat_telemetry.json"));
+  send(golden("ohlc.json"));
+  send(tick("EURUSD", 1.17604, 1.17605, "2025.09.15 19:41:17"));
+  send(tick("GBPUSD", 1.35001, 1.35012, "2025.09.15 19:41:17"));
+  std::map<std::string, std::vector<uint64_t>> seqs;
+  for (const auto& o : out) {
+    auto e = schema::decode_envelope(o.payload);
+    ASSERT_TRUE(e) << o.payload;
+    seqs[e->type].push_back(e->seq);
+  }
+  EXPECT_EQ(seqs["tick"], (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_EQ(seqs["bar"], (std::vector<uint64_t>{1}));
+  EXPECT_EQ(seqs["ea_status"], (std::vector<uint64_t>{1, 2}));
 }
 
 TEST_F(Fixture, SilentEasAreReportedOfflineOnce) {

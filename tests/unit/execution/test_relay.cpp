@@ -27,7 +27,7 @@ class execution_Relay : public ::testing::Test {
     for (auto u : {"glad", "reaper", "cmdr_auto", "cmdr_sel", "glad_auto", "halted"}) w.add_ea(std::string("EA_") + u, u);
   }
   std::vector<std::string> frames(const schema::SignalMsg& s, uint64_t seq_skip = 0) {
-    for (uint64_t i = 0; i < seq_skip; ++i) writer.next_seq();
+    for (uint64_t i = 0; i < seq_skip; ++i) writer.next_seq("signal");
     return {"signal." + s.symbol, writer.encode("signal", kNow, schema::to_json(s))};
   }
   std::set<std::string> users_with(const std::string& topic_prefix) {

@@ -20,6 +20,22 @@ TEST(Envelope, WriterStampsSourceAndSequence) {
   EXPECT_EQ(back->data["x"], 2);
 }
 
+TEST(Envelope, SequenceCountsPerMessageType) {
+  // A subscriber of ticks only must not see the publisher's other types as lost ticks.
+  EnvelopeWriter w("telemetry_bridge");
+  EXPECT_EQ(w.make("tick", 1, {}).seq, 1u);
+  EXPECT_EQ(w.make("ea_status", 2, {}).seq, 1u);
+  EXPECT_EQ(w.make("tick", 3, {}).seq, 2u);
+  EXPECT_EQ(w.make("bar", 4, {}).seq, 1u);
+  EXPECT_EQ(w.next_seq("tick"), 3u);
+  EXPECT_EQ(w.make("ea_status", 5, {}).seq, 2u);
+  SeqTracker ticks;
+  EXPECT_EQ(ticks.observe(1), 0u);
+  EXPECT_EQ(ticks.observe(2), 0u);
+  EXPECT_EQ(ticks.observe(4), 1u);  // 3 was taken by next_seq: one tick lost
+  EXPECT_EQ(ticks.total_missed(), 1u);
+}
+
 TEST(Envelope, RejectsBadEnvelopesWithReasons) {
   EXPECT_EQ(decode_envelope("nope").error().code, "not_json");
   EXPECT_EQ(decode_envelope("[1,2]").error().code, "bad_envelope");

@@ -37,7 +37,8 @@ class Detector {
   patterns::DetectorEngine engine_;
   runtime::Health& health_;
   schema::EnvelopeWriter writer_;
-  std::map<std::string, schema::SeqTracker, std::less<>> seq_;
+  std::map<std::string, schema::SeqTracker, std::less<>> seq_;  // per "src/type"
+  std::string stream_key_;
   std::vector<schema::SignalMsg> scratch_;
   uint64_t& ticks_in_;
   uint64_t& bars_in_;

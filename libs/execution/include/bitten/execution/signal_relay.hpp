@@ -100,7 +100,7 @@ class SignalRelay {
   runtime::Health& health_;
   risk::FireService fires_;
   schema::EnvelopeWriter command_writer_{"signal_relay"};
-  std::map<std::string, schema::SeqTracker> seq_;  // per publisher
+  std::map<std::string, schema::SeqTracker> seq_;  // per publisher and type ("src/type")
   std::deque<schema::SignalMsg> pending_;           // refused by the database, oldest first
 };
 

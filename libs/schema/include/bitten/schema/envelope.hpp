@@ -1,12 +1,17 @@
 #pragma once
 // The internal envelope: every message on an internal socket is two frames, [topic][json], where
-// json = {"type":..., "v":1, "src":"<daemon>", "seq":<per-publisher counter>, "ts":<UTC ns>, "data":{...}}.
-// seq makes gaps visible to subscribers; readers ignore unknown fields; an unknown type or version
-// is counted and dropped by the reader, never fatal.
+// json = {"type":..., "v":1, "src":"<daemon>", "seq":<counter>, "ts":<UTC ns>, "data":{...}}.
+// seq counts per publisher and message type: each (src, type) is one gap-free stream from 1. A
+// subscriber takes whole types (topic prefixes never split a type between kept and filtered), so it
+// sees every gap in what it subscribed to, and none for the types it filters out (one counter per
+// publisher would show every filtered message as a loss). Readers ignore unknown fields; an
+// unknown type or version is counted and dropped by the reader, never fatal.
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "bitten/core/result.hpp"
 
@@ -29,26 +34,33 @@ std::string encode(const Envelope& e);
 // Error codes: "not_json", "bad_envelope", "unsupported_version".
 Result<Envelope> decode_envelope(std::string_view text);
 
-// Stamps src and a per-publisher sequence number on outgoing messages. Owned by one thread.
+// Stamps src and a sequence number per message type on outgoing messages. Owned by one thread.
 class EnvelopeWriter {
  public:
   explicit EnvelopeWriter(std::string src) : src_(std::move(src)) {}
   Envelope make(std::string type, int64_t ts_ns, nlohmann::json data) {
-    return Envelope{std::move(type), kEnvelopeVersion, src_, ++seq_, ts_ns, std::move(data)};
+    const uint64_t seq = next_seq(type);
+    return Envelope{std::move(type), kEnvelopeVersion, src_, seq, ts_ns, std::move(data)};
   }
   std::string encode(std::string type, int64_t ts_ns, nlohmann::json data) {
     return schema::encode(make(std::move(type), ts_ns, std::move(data)));
   }
-  uint64_t next_seq() { return ++seq_; }
+  // The next seq of `type` (a publisher writes a handful of types: a linear search is the fastest).
+  uint64_t next_seq(std::string_view type) {
+    for (auto& [t, n] : seqs_)
+      if (t == type) return ++n;
+    seqs_.emplace_back(std::string(type), 1);
+    return 1;
+  }
   const std::string& src() const { return src_; }
-  uint64_t seq() const { return seq_; }
 
  private:
   std::string src_;
-  uint64_t seq_ = 0;
+  std::vector<std::pair<std::string, uint64_t>> seqs_;
 };
 
-// Tracks one publisher's seq numbers on the reading side and counts the gaps.
+// Tracks one stream's seq numbers (one publisher's messages of one type) on the reading side and
+// counts the gaps.
 class SeqTracker {
  public:
   // Returns the number of messages missed before this one (0 when in order). A lower seq than
