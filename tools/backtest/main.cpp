@@ -7,11 +7,16 @@
 //   bitten-backtest --all DATA_ROOT [--config-dir config] [--signals-out F.csv] [--training-out F.csv]
 //       runs every real set under DATA_ROOT (../shared/data/real) and prints the per-set table of
 //       signals per pattern per symbol-day (docs/patterns.md).
+//   bitten-backtest --as-ea [--config-dir config] [--timeframe M1|M5|M15] [--signals-out F.csv] ...
+//       replays the feeds of <config-dir>/ea_sim.json as the live fleet receives them (the simulated
+//       EA's messages through the bridge's and the detectors' logic): the signals the daemons publish
+//       when ea_sim replays that config (bitten/backtest/as_ea.hpp).
 #include <chrono>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "bitten/backtest/as_ea.hpp"
 #include "bitten/backtest/report.hpp"
 #include "bitten/runtime/daemon.hpp"
 
@@ -76,6 +81,47 @@ Result<Outcome> execute(const Run& run, const SymbolTable& symbols, const std::s
   return out;
 }
 
+// --as-ea: the simulator's feeds through the live path without sockets, graded on the quotes the
+// simulated EA saw.
+int run_as_ea(const std::string& config_dir, const std::vector<std::string>& daemons,
+              std::optional<market::Timeframe> timeframe, const SymbolTable& symbols, int64_t horizon_ns,
+              const std::optional<std::string>& signals_out, const std::optional<std::string>& training_out) {
+  auto cfgs = load_engine_configs(config_dir, daemons, timeframe);
+  if (!cfgs) {
+    std::cerr << "bitten-backtest: " << cfgs.error().message << "\n";
+    return 2;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = replay_as_ea(config_dir, std::move(*cfgs), symbols);
+  if (!r) {
+    std::cerr << "bitten-backtest: --as-ea: " << r.error().message << "\n";
+    return 3;
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::vector<Graded> all;
+  for (const auto& feed : r->feeds) {
+    std::vector<schema::SignalMsg> mine;
+    for (const auto& s : r->signals)
+      if (s.symbol == feed.symbol) mine.push_back(s);
+    auto graded = grade(mine, feed.quotes, *symbols.find(feed.symbol), horizon_ns);
+    all.insert(all.end(), graded.begin(), graded.end());
+  }
+  std::cout << "== as the EA delivers it (" << config_dir << "/ea_sim.json, " << r->feeds.size() << " feeds): "
+            << r->quotes << " quotes, " << r->ea_messages << " EA messages, " << r->bridge_published
+            << " published by the bridge (" << r->bridge_dropped << " refused), " << r->signals.size()
+            << " signals, replay " << seconds << " s\n";
+  print_report(std::cout, summarize(all));
+  if (signals_out) {
+    std::ofstream os(*signals_out);
+    write_signals_csv(os, all);
+  }
+  if (training_out) {
+    std::ofstream os(*training_out);
+    write_training_csv(os, all);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -90,6 +136,21 @@ int main(int argc, char** argv) {
     std::cerr << "bitten-backtest: " << symbols.error().message << "\n";
     return 2;
   }
+
+  std::optional<market::Timeframe> timeframe;
+  if (auto tf = arg("--timeframe")) {
+    if (*tf == "M1") timeframe = market::Timeframe::M1;
+    else if (*tf == "M5") timeframe = market::Timeframe::M5;
+    else if (*tf == "M15") timeframe = market::Timeframe::M15;
+    else {
+      std::cerr << "bitten-backtest: --timeframe must be M1, M5 or M15\n";
+      return 2;
+    }
+  }
+  bool as_ea = false;
+  for (int i = 1; i < argc; ++i) as_ea = as_ea || std::string(argv[i]) == "--as-ea";
+  if (as_ea) return run_as_ea(config_dir, daemons, timeframe, *symbols, horizon_ns,
+                              arg("--signals-out"), arg("--training-out"));
 
   std::vector<Run> runs;
   if (auto root = arg("--all")) {
@@ -112,19 +173,11 @@ int main(int argc, char** argv) {
     const auto sym = arg("--symbol");
     if (!fmt || !file || !sym) {
       std::cerr << "usage: bitten-backtest --format lean-ticks|lean-m1|nautilus|smc15 --file F [--ask-file F] "
-                   "--symbol S [--timeframe M1|M5|M15] | --all DATA_ROOT\n";
+                   "--symbol S [--timeframe M1|M5|M15] | --all DATA_ROOT | --as-ea [--timeframe M1|M5|M15]\n";
       return 2;
     }
-    Run run{*file, *fmt, *file, arg("--ask-file").value_or(""), *sym, {}};
-    if (auto tf = arg("--timeframe")) {
-      if (*tf == "M1") run.timeframe = market::Timeframe::M1;
-      else if (*tf == "M5") run.timeframe = market::Timeframe::M5;
-      else if (*tf == "M15") run.timeframe = market::Timeframe::M15;
-      else {
-        std::cerr << "bitten-backtest: --timeframe must be M1, M5 or M15\n";
-        return 2;
-      }
-    } else if (*fmt == Format::Smc15) {
+    Run run{*file, *fmt, *file, arg("--ask-file").value_or(""), *sym, timeframe};
+    if (!timeframe && *fmt == Format::Smc15) {
       run.timeframe = market::Timeframe::M15;
     }
     runs.push_back(run);
