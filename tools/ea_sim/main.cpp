@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
       }
     };
     cfg->stats_interval_s = std::max<int64_t>(1, cfg->stats_interval_s);
-    return ea_sim::run_sim(runner, *cfg, env.clock, runtime::stop_requested, env.log, publish);
+    // Health at the daemon's heartbeat interval (the stats log line keeps its own, slower, period).
+    return ea_sim::run_sim(runner, *cfg, env.clock, runtime::stop_requested, env.log, publish, env.health_interval_ms);
   });
 }

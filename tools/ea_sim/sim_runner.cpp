@@ -298,7 +298,8 @@ bool RealEaWatcher::real_ea_online(int64_t wall_now_ns) {
 }
 
 Status run_sim(SimRunner& runner, const SimConfig& config, const Clock& clock, const std::function<bool()>& should_stop,
-               const std::shared_ptr<spdlog::logger>& log, const std::function<void(const RunnerStats&)>& on_stats) {
+               const std::shared_ptr<spdlog::logger>& log, const std::function<void(const RunnerStats&)>& on_stats,
+               int64_t on_stats_interval_ms) {
   const int64_t wall0 = clock.mono_ns();
   ReplayPacer pacer(config.speed, runner.warming(), runner.replay_now_ns(), wall0);
   if (runner.warming()) {
@@ -311,6 +312,7 @@ Status run_sim(SimRunner& runner, const SimConfig& config, const Clock& clock, c
   if (config.idle_when_real_ea) watcher = std::make_unique<RealEaWatcher>(config.event_bus_sub, config.uuid_prefix, config.real_ea_ttl_s);
   bool idle = false;
   int64_t next_stats = wall0 + config.stats_interval_s * kNsPerSecond;
+  int64_t next_on_stats = wall0;
   int64_t next_poll = wall0;
   int64_t next_watch = wall0;
   while (!(should_stop && should_stop())) {
@@ -348,7 +350,12 @@ Status run_sim(SimRunner& runner, const SimConfig& config, const Clock& clock, c
         log->info("replay at {} s: {} quotes, {} sent ({} telemetry, {} dealer, {} confirm), {} would-block, {} commands, pass {}",
                   runner.replay_now_ns() / kNsPerSecond, s.events, s.sent, s.sent_telemetry, s.sent_dealer, s.sent_confirm,
                   s.send_blocked, s.commands, s.passes);
-      if (on_stats) on_stats(s);
+      if (on_stats && on_stats_interval_ms <= 0) on_stats(s);
+    }
+    // The stats callback on its own period (the daemon's health heartbeat), independent of the log.
+    if (on_stats && on_stats_interval_ms > 0 && now >= next_on_stats) {
+      next_on_stats = now + on_stats_interval_ms * 1'000'000;
+      on_stats(runner.stats());
     }
     if (!alive) {
       if (log) log->info("replay data ended (loop off): stopping");

@@ -105,8 +105,11 @@ class SimRunner {
 
 // Paces a runner against the clock until should_stop(), the configured duration, or the end of the
 // data. Handles instant polling, idling while a real EA is online, and periodic stats in the log.
+// on_stats is called with each stats log line (every stats_interval_s), or every on_stats_interval_ms
+// when that is > 0 (the daemon's health heartbeat), and once at the end.
 Status run_sim(SimRunner& runner, const SimConfig& config, const Clock& clock, const std::function<bool()>& should_stop,
-               const std::shared_ptr<spdlog::logger>& log, const std::function<void(const RunnerStats&)>& on_stats = {});
+               const std::shared_ptr<spdlog::logger>& log, const std::function<void(const RunnerStats&)>& on_stats = {},
+               int64_t on_stats_interval_ms = 0);
 
 // Watches ea.* events (XPUB of the event bus) for EAs whose UUID lacks the simulator's prefix.
 class RealEaWatcher {

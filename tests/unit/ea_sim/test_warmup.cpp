@@ -238,6 +238,45 @@ TEST(Warmup, RunnerReplaysTheSpanBeforeNowThenContinuesSeamlessly) {
   for (const auto& [sym, t] : last) EXPECT_LE(t, join_wall + 1201 * kS) << sym;
 }
 
+// The daemon's health heartbeat rides on run_sim's stats callback: with its own period it fires at
+// that period from the first turn, whatever the (slower) stats log period; without one it follows
+// the log line. Fake clock: every loop turn is 5 ms.
+TEST(RunSim, StatsCallbackKeepsItsOwnPeriod) {
+  using messaging::Socket;
+  using messaging::SocketType;
+  const messaging::SocketOptions sink{1000, 200000, 0, 1 << 20, false, "", -1};
+  Socket telemetry(SocketType::Pull, sink), confirm(SocketType::Pull, sink), router(SocketType::Router, sink);
+  ASSERT_TRUE(telemetry.bind("tcp://127.0.0.1:*"));
+  ASSERT_TRUE(confirm.bind("tcp://127.0.0.1:*"));
+  ASSERT_TRUE(router.bind("tcp://127.0.0.1:*"));
+  for (const int64_t interval_ms : {int64_t{100}, int64_t{0}}) {
+    SimConfig c;
+    c.telemetry_endpoint = telemetry.last_endpoint();
+    c.command_endpoint = router.last_endpoint();
+    c.confirm_endpoint = confirm.last_endpoint();
+    c.speed = 120;
+    c.loop = true;
+    c.seed = 7;
+    c.stats_interval_s = 1000;  // the log line never comes in this run
+    SimRunner runner(c, symbols(), demo_feeds());
+    FakeClock clock(kNow);
+    ASSERT_TRUE(runner.open(clock.now_ns()));
+    int turns = 0;
+    auto stop = [&] {
+      clock.advance(5'000'000);
+      return ++turns > 200;  // 1 s of fake time
+    };
+    int calls = 0;
+    ASSERT_TRUE(run_sim(runner, c, clock, stop, nullptr, [&](const RunnerStats&) { ++calls; }, interval_ms));
+    if (interval_ms > 0) {
+      EXPECT_GE(calls, 10 + 1) << "one per 100 ms of the 1 s run, and the last one at the end";
+      EXPECT_LE(calls, 11 + 1);
+    } else {
+      EXPECT_EQ(calls, 1) << "with the stats period only: just the final call";
+    }
+  }
+}
+
 TEST(Warmup, ConfigIsStrict) {
   auto read = [](const std::string& extra) {
     auto r = runtime::ConfigReader::from_text(
