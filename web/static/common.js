@@ -36,6 +36,13 @@ const B = (() => {
     const s = Math.max(0, Math.round((Date.now() - ns / 1e6) / 1000));
     return s < 60 ? s + 's ago' : s < 3600 ? Math.round(s / 60) + 'm ago' : Math.round(s / 3600) + 'h ago';
   };
+  // Time left until a future instant ("14m", "45s"), or "expired".
+  const left = (ns) => {
+    if (!ns) return '–';
+    const s = Math.round((ns / 1e6 - Date.now()) / 1000);
+    if (s <= 0) return 'expired';
+    return s < 60 ? s + 's' : s < 3600 ? Math.floor(s / 60) + 'm ' + String(s % 60).padStart(2, '0') + 's' : Math.floor(s / 3600) + 'h';
+  };
   const pct = (v) => (v === null || v === undefined ? '–' : (100 * v).toFixed(1) + '%');
   const money = (v, ccy = '') => (v === null || v === undefined ? '–' : Number(v).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + (ccy ? ' ' + ccy : ''));
 
@@ -128,5 +135,5 @@ const B = (() => {
     setTimeout(() => t.remove(), 5000);
   }
   window.bittenSignIn = signIn;  // the Login Widget callback (and the browser tests) call this
-  return { api, el, $, fmtPrice, digitsFor, fmtTime, ago, pct, money, requireUser, connect, table, toast, signOut };
+  return { api, el, $, fmtPrice, digitsFor, fmtTime, ago, left, pct, money, requireUser, connect, table, toast, signOut };
 })();

@@ -2,7 +2,7 @@
 // my fires and positions updating live, account and EA status, SELECT/AUTO mode.
 'use strict';
 (async () => {
-  const { api, el, $, fmtPrice, digitsFor, fmtTime, ago, money, table, toast } = B;
+  const { api, el, $, fmtPrice, digitsFor, fmtTime, ago, left, money, table, toast } = B;
   const me = await B.requireUser();
   if (!me) return;
   const state = { signals: new Map(), order: [], missions: new Map(), selected: null, chart: null, series: null, lines: [] };
@@ -134,7 +134,7 @@
     $('#missions').replaceChildren(table(['Symbol', 'Dir', 'Lot', 'Expires', ''], r.data.missions.map((m) =>
       el('tr', {}, el('td', {}, m.signal ? m.signal.symbol : '?'),
         el('td', { class: m.signal && m.signal.direction === 'BUY' ? 'buy' : 'sell' }, m.signal ? m.signal.direction : ''),
-        el('td', { class: 'num' }, m.lot_preview.toFixed(2)), el('td', {}, ago(m.expires_ns).replace(' ago', '')),
+        el('td', { class: 'num' }, m.lot_preview.toFixed(2)), el('td', {}, left(m.expires_ns)),
         el('td', {}, el('button', { onclick: () => select(m.signal_id), 'data-mission': m.mission_id }, 'Brief'))))));
   }
   async function refreshFires() {
