@@ -2,9 +2,12 @@
 
 A trader signs in with a genuinely signed Telegram Login Widget payload (a test bot token passed
 through the environment, exactly as production passes the real one), sees a signal arrive live over
-WebSocket, opens the mission brief and fires (the command reaches the router's queue); an admin
-halts trading on the Throne and the trader's next fire is refused. Screenshots of every page go to
-tests/artifacts/. The node script (browser/web_flow.js) and this file talk over stdin/stdout lines.
+WebSocket, opens the mission brief and fires; the real command_router delivers the fire to the
+trader's EA and the real confirm_listener takes the EA's confirmation, and the page shows the fire
+FILLED. An admin halts trading on the Throne and the trader's next fire is refused. Screenshots of
+every page go to tests/artifacts/. The node script (browser/web_flow.js) and this file talk over
+stdin/stdout lines. This file plays the trader's EA on the wire, byte for byte as v2.05 writes
+(the golden messages of tests/data/ea: HELLO and HEARTBEAT on its DEALER, the confirmation on 5558).
 """
 import hashlib
 import hmac
@@ -36,9 +39,27 @@ def envelope(type_, src, seq, data):
     return json.dumps({"type": type_, "v": 1, "src": src, "seq": seq, "ts": time.time_ns(), "data": data})
 
 
+EA_UUID = "ea-alice"
+EA_NODE = "NODE_5001_424242"
+GOLDEN = ROOT / "tests" / "data" / "ea"
+
+
+def broker_now():
+    return time.strftime("%Y.%m.%d %H:%M:%S", time.gmtime())
+
+
+def golden(name, **fields):
+    """A golden EA message with some fields replaced, keys in the EA's order."""
+    msg = json.loads((GOLDEN / name).read_text())
+    for k, v in fields.items():
+        assert k in msg, (name, k)
+        msg[k] = v
+    return json.dumps(msg, separators=(",", ":")).encode()
+
+
 class World:
     """Plays the rest of the fleet: ticks on 5560, scored signals on 5557, signal_relay's mission
-    rows, command_router's queue."""
+    rows, and the trader's EA (DEALER on 5555, confirmations on 5558)."""
 
     def __init__(self, fleet):
         self.fleet = fleet
@@ -48,9 +69,33 @@ class World:
         self.market.bind(fleet.endpoint(5560))
         self.signals = self.ctx.socket(zmq.PUB)
         self.signals.bind(fleet.endpoint(5557))
-        self.commands = self.ctx.socket(zmq.PULL)
-        self.commands.bind(fleet.cmd_queue)
+        self.dealer = self.ctx.socket(zmq.DEALER)
+        self.dealer.setsockopt(zmq.IDENTITY, EA_UUID.encode())
+        self.dealer.setsockopt(zmq.LINGER, 0)
+        self.dealer.connect(fleet.endpoint(5555))
+        self.confirm = self.ctx.socket(zmq.PUSH)
+        self.confirm.setsockopt(zmq.LINGER, 0)
+        self.confirm.connect(fleet.endpoint(5558))
         self.seq = 0
+        self.ticket = 31_000_000
+
+    def ea_hello(self):
+        self.dealer.send(golden("hello.json", target_uuid=EA_UUID, node_id=EA_NODE, account_login="5001",
+                                timestamp=broker_now()))
+
+    def ea_heartbeat(self):
+        self.dealer.send(golden("heartbeat_dealer.json", target_uuid=EA_UUID, node_id=EA_NODE, timestamp=broker_now()))
+
+    def ea_take_fire(self):
+        """The EA reads the fire command the router sent and executes it: a v2.05 confirmation."""
+        assert self.dealer.poll(10000), "no fire command reached the trader's EA"
+        fired = json.loads(self.dealer.recv())
+        assert fired["type"] == "fire" and fired["target_uuid"] == EA_UUID, fired
+        self.ticket += 1
+        self.confirm.send(golden("confirmation_success.json", fire_id=fired["fire_id"], node_id=EA_NODE,
+                                 user_uuid=EA_UUID, ticket=self.ticket, price=1.10005, lot=fired["lot"],
+                                 account=5001, timestamp=broker_now()))
+        return fired
 
     def db(self):
         c = sqlite3.connect(self.db_path, timeout=5)
@@ -96,7 +141,7 @@ class World:
             time.sleep(0.05)
 
     def close(self):
-        for s in (self.market, self.signals, self.commands):
+        for s in (self.market, self.signals, self.dealer, self.confirm):
             s.close(linger=0)
         self.ctx.term()
 
@@ -109,8 +154,8 @@ def main():
     os.environ["BITTEN_TELEGRAM_BOT_TOKEN"] = BOT_TOKEN
     artifacts = ROOT / "tests" / "artifacts"
     artifacts.mkdir(parents=True, exist_ok=True)
-    apps = ["event_bus", "webapp"]
-    overrides = {"webapp": {"expected_daemons": ["event_bus"]}}
+    apps = ["event_bus", "command_router", "confirm_listener", "webapp"]
+    overrides = {"webapp": {"expected_daemons": ["event_bus", "command_router", "confirm_listener"]}}
     with Fleet(apps=apps, overrides=overrides) as fleet:
         fleet.wait_online(apps)
         wait_for(lambda: urllib.request.urlopen(f"http://127.0.0.1:{fleet.port(8888)}/healthz", timeout=2).status == 200,
@@ -118,6 +163,8 @@ def main():
         world = World(fleet)
         try:
             world.seed()
+            world.ea_hello()
+            world.ea_heartbeat()
             ports = {"trader": fleet.port(8888), "throne": fleet.port(8899), "tracking": fleet.port(8890),
                      "confidence": fleet.port(8891)}
             cfg = {"ports": ports, "alice": login_payload(1001, "Alice"), "root": login_payload(1002, "Root"),
@@ -135,26 +182,23 @@ def main():
                     raise AssertionError("browser flow took too long")
                 if line.startswith("NEED "):
                     what = line.split(" ", 1)[1]
+                    world.ea_heartbeat()  # the EA stays live at the router (v2.05 beats every 30 s)
                     if what.startswith("signal "):
                         world.tick()
                         world.signal(what.split(" ", 1)[1])
                         world.tick()
                     elif what == "command":
-                        poller = zmq.Poller()
-                        poller.register(world.commands, zmq.POLLIN)
-                        assert poller.poll(5000), "no fire command reached the router's queue"
-                        topic, payload = world.commands.recv_multipart()
-                        fired = json.loads(payload)
-                        assert fired["type"] == "command" and fired["data"]["kind"] == "fire", fired
-                        assert fired["data"]["target_uuid"] == "ea-alice", fired
+                        fired = world.ea_take_fire()
                     node.stdin.write("OK\n")
                     node.stdin.flush()
             rc = node.wait(timeout=30)
             assert rc == 0, f"browser flow failed (exit {rc})"
-            assert fired is not None, "the trader's fire never reached the command queue"
+            assert fired is not None, "the trader's fire never reached the EA"
             with world.db() as c:
                 states = dict(c.execute("SELECT state, COUNT(*) FROM fires GROUP BY state").fetchall())
-            assert states.get("QUEUED") == 1 and states.get("REJECTED", 0) >= 1, states
+                ticket = c.execute("SELECT ticket FROM fires WHERE state='FILLED'").fetchone()
+            assert states.get("FILLED") == 1 and states.get("REJECTED", 0) >= 1, states
+            assert ticket and ticket[0] == world.ticket, (ticket, world.ticket)
             audit = [r[0] for r in world.db().execute("SELECT action FROM audit_log").fetchall()]
             assert "global_halt" in audit, audit
         finally:

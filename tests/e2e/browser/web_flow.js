@@ -47,6 +47,9 @@ function expect(cond, msg) { if (!cond) throw new Error('expectation failed: ' +
     expect(true, 'the signal arrived live over the WebSocket');
     await page.waitForSelector('[data-mission="M_SIG_BROWSER_1"]', { timeout: 10000 });
     expect(true, 'the mission was offered live');
+    const missionCells = await page.$$eval('#missions td', (tds) => tds.map((t) => t.textContent.trim()));
+    expect(missionCells.some((c) => /^1[45]m \d\ds$/.test(c)),
+      'the mission shows the time it has left (15 min expiry): ' + missionCells.join(' | '));
     await shot(page, 'trader-live-signal');
 
     await page.click('#feed li[data-signal="SIG_BROWSER_1"]');
@@ -60,9 +63,9 @@ function expect(cond, msg) { if (!cond) throw new Error('expectation failed: ' +
     await page.click('#fire-button');
     await page.waitForSelector('#fire-button:has-text("FIRED")', { timeout: 10000 });
     expect(/QUEUED/.test(await page.textContent('#fire-button')), 'fire answered QUEUED');
-    await need('command');
-    await page.waitForSelector('#fires tr[data-fire] .state.QUEUED', { timeout: 10000 });
-    expect(true, 'my fires shows the fire QUEUED');
+    await need('command');  // the EA (played by the python side) executes it and confirms
+    await page.waitForSelector('#fires tr[data-fire] .state.FILLED', { timeout: 15000 });
+    expect(true, 'my fires shows the fire FILLED, live');
     await shot(page, 'trader-fired');
 
     // ---- the admin halts trading ----
