@@ -117,27 +117,24 @@ def run_set(name, feeds, timeframe, speed, throttle_off):
             fleet.wait_online(APPS, timeout=30)
             health = {}
 
-            def drain():
+            def pending(sock):
+                """The data of every envelope waiting on sock."""
                 while True:
                     try:
-                        frames = pull.recv_multipart(zmq.NOBLOCK)
+                        yield json.loads(sock.recv_multipart(zmq.NOBLOCK)[-1])["data"]
                     except zmq.Again:
-                        break
-                    d = json.loads(frames[-1])["data"]
+                        return
+
+            def drain():
+                for d in pending(pull):
                     assert d["signal_id"] not in live, f"live id twice: {d['signal_id']}"
                     live[d["signal_id"]] = d
-                while True:
-                    try:
-                        frames = bus.recv_multipart(zmq.NOBLOCK)
-                    except zmq.Again:
-                        break
-                    d = json.loads(frames[-1])["data"]
+                for d in pending(bus):
                     health[d["daemon"]] = d["counters"]
 
-            # Every daemon subscribed (health from each, so their SUB sockets are connected) before
-            # the simulator's first tick.
+            # Every daemon up and publishing health (their sockets connected at start) before the
+            # simulator's first tick; a message a detector missed would fail caught_up below.
             wait_for(lambda: (drain(), all(a in health for a in APPS))[1], 30, "health from every daemon")
-            time.sleep(1.5)  # PUB/SUB joins settle after the first heartbeat (ZeroMQ's slow joiner)
             sim_log = open(fleet.dir / "ea_sim.log", "w")
             t0 = time.monotonic()
             sim = subprocess.Popen([str(fleet.bin_dir / "ea_sim"), "--config", str(fleet.config_dir / "ea_sim.json"),
@@ -159,12 +156,12 @@ def run_set(name, feeds, timeframe, speed, throttle_off):
                 drain()
                 b = health.get("telemetry_bridge", {})
                 published = b.get("ticks_out", 0) + b.get("bars_out", 0)
+                # Everything published was read by both detectors, and every candidate they counted
+                # has arrived here.
                 return published > 0 and all(
                     health.get(d, {}).get("ticks_in", 0) + health.get(d, {}).get("bars_in", 0) == published
-                    for d in DETECTORS)
+                    for d in DETECTORS) and sum(health[d].get("signals_out", 0) for d in DETECTORS) == len(live)
             wait_for(caught_up, 60, "both detectors to have read everything the bridge published")
-            time.sleep(0.5)
-            drain()
             log = (fleet.dir / "ea_sim.log").read_text()
             blocked = [int(x) for x in re.findall(r"(\d+) would-block", log)]
             bridge = health["telemetry_bridge"]

@@ -148,21 +148,30 @@ TEST(Warmup, WithoutWarmupThePacerIsTheOldMapping) {
   EXPECT_EQ(warm_fast.target(kNow, kNow + 5 * kS, kNow, 0), kNow + 5 * kS);
 }
 
+// The fleet's three sockets the simulated EAs connect to (they read nothing here), and a config
+// pointing at them.
+struct FleetSinks {
+  const messaging::SocketOptions sink{1000, 200000, 0, 1 << 20, false, "", -1};
+  messaging::Socket telemetry{messaging::SocketType::Pull, sink}, confirm{messaging::SocketType::Pull, sink},
+      router{messaging::SocketType::Router, sink};
+  bool bind() {
+    return telemetry.bind("tcp://127.0.0.1:*") && confirm.bind("tcp://127.0.0.1:*") && router.bind("tcp://127.0.0.1:*");
+  }
+  SimConfig config() const {
+    SimConfig c;
+    c.telemetry_endpoint = telemetry.last_endpoint();
+    c.command_endpoint = router.last_endpoint();
+    c.confirm_endpoint = confirm.last_endpoint();
+    return c;
+  }
+};
+
 // The whole runner under run_sim with a fake clock, on the demo's real excerpts (2 h of data,
 // looped): 3 h of warm-up end at the fake "now", then x120. Everything the EA sends is recorded.
 TEST(Warmup, RunnerReplaysTheSpanBeforeNowThenContinuesSeamlessly) {
-  using messaging::Socket;
-  using messaging::SocketType;
-  const messaging::SocketOptions sink{1000, 200000, 0, 1 << 20, false, "", -1};
-  Socket telemetry(SocketType::Pull, sink), confirm(SocketType::Pull, sink), router(SocketType::Router, sink);
-  ASSERT_TRUE(telemetry.bind("tcp://127.0.0.1:*"));
-  ASSERT_TRUE(confirm.bind("tcp://127.0.0.1:*"));
-  ASSERT_TRUE(router.bind("tcp://127.0.0.1:*"));
-
-  SimConfig c;
-  c.telemetry_endpoint = telemetry.last_endpoint();
-  c.command_endpoint = router.last_endpoint();
-  c.confirm_endpoint = confirm.last_endpoint();
+  FleetSinks sinks;
+  ASSERT_TRUE(sinks.bind());
+  SimConfig c = sinks.config();
   c.speed = 120;
   c.loop = true;
   c.loop_align_s = 60;
@@ -242,18 +251,10 @@ TEST(Warmup, RunnerReplaysTheSpanBeforeNowThenContinuesSeamlessly) {
 // that period from the first turn, whatever the (slower) stats log period; without one it follows
 // the log line. Fake clock: every loop turn is 5 ms.
 TEST(RunSim, StatsCallbackKeepsItsOwnPeriod) {
-  using messaging::Socket;
-  using messaging::SocketType;
-  const messaging::SocketOptions sink{1000, 200000, 0, 1 << 20, false, "", -1};
-  Socket telemetry(SocketType::Pull, sink), confirm(SocketType::Pull, sink), router(SocketType::Router, sink);
-  ASSERT_TRUE(telemetry.bind("tcp://127.0.0.1:*"));
-  ASSERT_TRUE(confirm.bind("tcp://127.0.0.1:*"));
-  ASSERT_TRUE(router.bind("tcp://127.0.0.1:*"));
+  FleetSinks sinks;
+  ASSERT_TRUE(sinks.bind());
   for (const int64_t interval_ms : {int64_t{100}, int64_t{0}}) {
-    SimConfig c;
-    c.telemetry_endpoint = telemetry.last_endpoint();
-    c.command_endpoint = router.last_endpoint();
-    c.confirm_endpoint = confirm.last_endpoint();
+    SimConfig c = sinks.config();
     c.speed = 120;
     c.loop = true;
     c.seed = 7;
